@@ -1,0 +1,5 @@
+"""Run the command line as ``python -m simulator``."""
+
+from simulator.cli import main
+
+raise SystemExit(main())

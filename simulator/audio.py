@@ -1,0 +1,150 @@
+"""Audio as data: mono float32 samples, WAV/FLAC read and write, resampling, and the adapter seams."""
+
+from __future__ import annotations
+
+import errno
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+import soundfile as sf
+import soxr
+
+from simulator.errors import AudioError, StorageError
+from simulator.types import EmotionalState, Transcript
+
+WHISPER_RATE = 16_000  # Hz, what Whisper and Silero VAD expect
+SILENCE_RMS = 1e-3  # below this RMS (about -60 dBFS) a clip holds no speech
+CLIP_LEVEL = 0.999  # samples at or above this magnitude are clipped
+MIN_SPEECH_S = 0.2  # shorter clips cannot hold a word
+
+Samples = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Audio:
+    """Mono float32 samples in [-1, 1] at a sample rate in Hz."""
+
+    samples: Samples
+    sample_rate: int
+
+    @property
+    def duration(self) -> float:
+        """Length in seconds."""
+        return len(self.samples) / self.sample_rate
+
+    def rms(self) -> float:
+        """Root-mean-square level (0 for empty audio)."""
+        if len(self.samples) == 0:
+            return 0.0
+        return float(np.sqrt(np.mean(np.square(self.samples, dtype=np.float64))))
+
+    def clipped_fraction(self) -> float:
+        """Share of samples at full scale, a sign of a clipping microphone."""
+        if len(self.samples) == 0:
+            return 0.0
+        return float(np.mean(np.abs(self.samples) >= CLIP_LEVEL))
+
+    def resampled(self, rate: int) -> Audio:
+        """The same audio at another sample rate (high-quality soxr resampling)."""
+        if rate == self.sample_rate:
+            return self
+        out = soxr.resample(self.samples, self.sample_rate, rate).astype(np.float32)
+        return Audio(out, rate)
+
+
+def read_audio(path: Path) -> Audio:
+    """Read a WAV/FLAC file as mono float32, naming the file in any error."""
+    if not path.is_file():
+        raise AudioError(f"{path}: no such audio file")
+    try:
+        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+    except (sf.LibsndfileError, RuntimeError, TypeError) as exc:
+        raise AudioError(f"{path}: not a readable WAV or FLAC file ({exc})") from exc
+    if data.shape[0] == 0:
+        raise AudioError(f"{path}: the file holds no audio")
+    return Audio(np.ascontiguousarray(data.mean(axis=1), dtype=np.float32), int(rate))
+
+
+def for_whisper(audio: Audio, source: str = "audio") -> Audio:
+    """Check a clip can hold speech and bring it to 16 kHz; explain silence or an empty clip."""
+    if audio.duration < MIN_SPEECH_S:
+        raise AudioError(f"{source}: too short to hold speech ({audio.duration:.2f} s)")
+    if audio.rms() < SILENCE_RMS:
+        raise AudioError(f"{source}: only silence, no speech was heard")
+    return audio.resampled(WHISPER_RATE)
+
+
+def write_private(path: Path, payload: bytes) -> None:
+    """Write bytes to a file only the user can read, explaining a full disk in plain words."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise StorageError(f"{path}: the disk is full; free some space and try again") from exc
+        raise StorageError(f"{path}: cannot write ({exc.strerror})") from exc
+
+
+def write_wav(path: Path, audio: Audio) -> None:
+    """Save audio as 16-bit PCM WAV, readable only by the user."""
+    import io
+
+    buf = io.BytesIO()
+    sf.write(buf, audio.samples, audio.sample_rate, format="WAV", subtype="PCM_16")
+    write_private(path, buf.getvalue())
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """How the client's voice sounds: a preset name plus optional persona tweaks."""
+
+    language: str
+    emotion: str
+    intensity: float = 0.5
+    rate_scale: float = 1.0
+    pitch_shift: int = 0
+    variant: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordedReply:
+    """The trainee's reply audio and what the recorder measured around it."""
+
+    audio: Audio
+    response_latency_s: float | None = None
+    talked_over: bool = False
+    source: str = "microphone"
+
+
+class Transcriber(Protocol):
+    """Speech to text with word timings."""
+
+    def transcribe(self, audio: Audio, language: str | None = None) -> Transcript:
+        """Transcribe a clip; ``language`` None means detect it."""
+        ...
+
+
+class Synthesizer(Protocol):
+    """Text to speech with an audible emotion."""
+
+    def synthesize(self, text: str, voice: VoiceSettings) -> Audio:
+        """Speak ``text`` in the given voice and return the audio."""
+        ...
+
+
+class AudioIO(Protocol):
+    """Where the client's voice goes and the trainee's reply comes from (speakers or fixtures)."""
+
+    def play(self, audio: Audio) -> None:
+        """Let the trainee hear the client (may return before playback ends)."""
+        ...
+
+    def record_reply(self, state: EmotionalState) -> RecordedReply:
+        """Wait for the trainee's reply and return it once they stop talking."""
+        ...

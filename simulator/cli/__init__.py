@@ -1,0 +1,51 @@
+"""The command line: the only place that chooses adapters and turns errors into one clear line."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from simulator.errors import SimulatorError
+
+# Each module registers its sub-commands with ``register(subparsers)`` and sets ``func``.
+COMMAND_MODULES = (
+    "simulator.cli.session_cmds",
+    "simulator.cli.asr_cmds",
+    "simulator.cli.personas",
+    "simulator.cli.devices",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Assemble the parser from every command module that is present."""
+    parser = argparse.ArgumentParser(
+        prog="roleplay",
+        description="Practise meeting clients aloud, offline, with feedback after every exchange.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; print a one-line message and return non-zero on any known failure."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+    except SimulatorError as exc:
+        print(f"roleplay: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("roleplay: stopped; everything recorded so far is saved.", file=sys.stderr)
+        return 130
+    return code

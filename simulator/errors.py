@@ -1,0 +1,25 @@
+"""The one exception tree: every failure a trainee may see is a SimulatorError with a clear message."""
+
+
+class SimulatorError(Exception):
+    """Root of every error the program reports to the user in one line."""
+
+
+class PersonaError(SimulatorError):
+    """A persona file is missing, unreadable or invalid."""
+
+
+class AudioError(SimulatorError):
+    """Audio could not be read, written, played or recorded, or holds no usable speech."""
+
+
+class TranscriptionError(SimulatorError):
+    """Speech recognition failed or its model is missing."""
+
+
+class SynthesisError(SimulatorError):
+    """Text-to-speech failed."""
+
+
+class StorageError(SimulatorError):
+    """A session file could not be written (disk full, no permission)."""

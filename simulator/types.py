@@ -1,0 +1,161 @@
+"""Core data passed forward through the loop: small frozen dataclasses, standard library only.
+
+Times are float seconds named ``start`` / ``end``, as in Whisper's word timings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Language = Literal["en", "fi", "nl"]
+LANGUAGES: tuple[Language, ...] = ("en", "fi", "nl")
+
+# The act vocabulary of ../shared/PRACTICE.md (MITI 4.2.1 + open/closed split + anti-patterns).
+ActKind = Literal[
+    "open_question",
+    "closed_question",
+    "simple_reflection",
+    "complex_reflection",
+    "summary",
+    "affirmation",
+    "encourager",
+    "seeking_collaboration",
+    "emphasizing_autonomy",
+    "information",
+    "advice",
+    "persuasion",
+    "judgement",
+    "reassurance",
+    "self_disclosure",
+    "deflection",
+    "other",
+]
+ACT_KINDS: tuple[ActKind, ...] = ActKind.__args__  # type: ignore[attr-defined]
+
+Emotion = Literal["calm", "angry", "anxious", "sad", "distrustful", "hopeful", "relieved"]
+EMOTIONS: tuple[Emotion, ...] = Emotion.__args__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Word:
+    """One recognised word with its timing in seconds from the start of the reply audio."""
+
+    text: str
+    start: float
+    end: float
+    probability: float
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """What the trainee said: words with timings (empty for typed text), full text, duration."""
+
+    words: tuple[Word, ...]
+    text: str
+    language: str
+    duration: float
+
+    @classmethod
+    def from_text(cls, text: str, language: str) -> Transcript:
+        """Wrap typed text as a transcript without timings (pacing cannot be scored)."""
+        return cls(words=(), text=text.strip(), language=language, duration=0.0)
+
+
+@dataclass(frozen=True)
+class EmotionalState:
+    """The client's inner state: emotion, intensity 0-1, trust 0-1 and disclosure stage."""
+
+    emotion: Emotion
+    intensity: float
+    trust: float = 0.5
+    stage: int = 0
+
+
+@dataclass(frozen=True)
+class ClientTurn:
+    """One line the client says, the state it is said in and the cues a listener should catch."""
+
+    text: str
+    state: EmotionalState
+    cues: tuple[str, ...] = ()
+    language: Language = "en"
+
+
+@dataclass(frozen=True)
+class Act:
+    """What one sentence (or minimal encourager) of the reply does, with its timing if known."""
+
+    kind: ActKind
+    text: str
+    start: float | None = None
+    end: float | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why a score moved: which score, by how many points, the reason and the words or timing."""
+
+    score: Literal["listening", "empathy", "pacing"]
+    points: float
+    reason: str
+    quote: str = ""
+
+
+@dataclass(frozen=True)
+class PacingMetrics:
+    """Timing measures of a spoken reply, all over speech time (pauses excluded)."""
+
+    wpm: float
+    syllables_per_second: float
+    response_latency_s: float | None
+    long_pauses: tuple[tuple[float, float], ...]
+    fillers_per_100_words: float
+    speech_time_s: float
+    word_count: int
+    reply_to_client_ratio: float | None = None
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The three scores 0-100 (pacing None for typed text), the acts and the evidence behind them."""
+
+    listening: int
+    empathy: int
+    pacing: int | None
+    acts: tuple[Act, ...]
+    evidence: tuple[Evidence, ...] = ()
+    pacing_metrics: PacingMetrics | None = None
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """Short, concrete feedback: at most one thing that worked and up to two things to try."""
+
+    praise: str | None
+    suggestions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One full turn of the loop: the client's line, the trainee's reply, scores and feedback."""
+
+    index: int
+    client: ClientTurn
+    reply: Transcript
+    scores: Scores
+    feedback: Feedback
+    client_state_after: EmotionalState
+    client_audio: str | None = None
+    reply_audio: str | None = None
+    response_latency_s: float | None = None
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """A finished or interrupted session: who was met, every exchange, and how it ended."""
+
+    persona_id: str
+    language: str
+    exchanges: tuple[Exchange, ...] = field(default_factory=tuple)
+    outcome: Literal["resolution", "walk_out", "turn_limit", "interrupted"] = "turn_limit"
