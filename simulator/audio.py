@@ -1,4 +1,4 @@
-"""Audio as data: mono float32 samples, WAV/FLAC read and write, resampling, and the adapter seams."""
+"""Audio as data: mono float32 samples, WAV/FLAC reading and writing, resampling, adapter seams."""
 
 from __future__ import annotations
 

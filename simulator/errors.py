@@ -1,4 +1,4 @@
-"""The one exception tree: every failure a trainee may see is a SimulatorError with a clear message."""
+"""The one exception tree: every failure a trainee may see is a SimulatorError with a message."""
 
 
 class SimulatorError(Exception):

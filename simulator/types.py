@@ -118,7 +118,7 @@ class PacingMetrics:
 
 @dataclass(frozen=True)
 class Scores:
-    """The three scores 0-100 (pacing None for typed text), the acts and the evidence behind them."""
+    """The three scores 0-100 (pacing None for typed text), the acts and the evidence for them."""
 
     listening: int
     empathy: int

@@ -1,0 +1,144 @@
+"""Text-to-speech through pyttsx3 over espeak-ng, with emotion made audible.
+
+Emotion maps to rate, pitch, pitch range, volume and voice variant. pyttsx3 traps on Linux,
+handled here: ``say()`` is broken (we only ``save_to_file``), one ``save_to_file`` per
+``runAndWait``, and one engine owned by one thread (a private worker thread). Pitch range
+(espeak's RANGE, the strongest emotion cue) is not a pyttsx3 property, so it is set through the
+espeak binding pyttsx3 itself loaded, on the engine's own thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import queue
+import tempfile
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from simulator.audio import Audio, VoiceSettings, read_audio
+from simulator.errors import SynthesisError
+
+
+@dataclass(frozen=True)
+class Prosody:
+    """espeak-ng settings for one emotion at full intensity."""
+
+    rate: int  # words per minute
+    pitch: int  # base pitch 0-100, 50 normal
+    pitch_range: int  # 0 monotone - 100 lively, 50 normal
+    volume: float  # 0-1
+    variant: str  # espeak-ng voice variant
+
+
+PRESETS: dict[str, Prosody] = {
+    "calm": Prosody(rate=160, pitch=45, pitch_range=45, volume=0.8, variant="m3"),
+    "angry": Prosody(rate=195, pitch=58, pitch_range=90, volume=1.0, variant="m3"),
+    "anxious": Prosody(rate=205, pitch=72, pitch_range=70, volume=0.8, variant="m3"),
+    "sad": Prosody(rate=125, pitch=32, pitch_range=12, volume=0.6, variant="m3"),
+    "distrustful": Prosody(rate=150, pitch=40, pitch_range=28, volume=0.8, variant="m3"),
+    "hopeful": Prosody(rate=170, pitch=55, pitch_range=62, volume=0.85, variant="m3"),
+    "relieved": Prosody(rate=155, pitch=50, pitch_range=55, volume=0.8, variant="m3"),
+}
+ESPEAK_VOICE = {"en": "en-gb", "fi": "fi", "nl": "nl"}
+# Intensity 0 keeps 40% of an emotion's difference from calm, intensity 1 all of it.
+MIN_EXPRESSION = 0.4
+
+
+def prosody_for(voice: VoiceSettings) -> Prosody:
+    """The espeak settings for a voice: the emotion preset scaled by intensity, then tweaked."""
+    if voice.emotion not in PRESETS:
+        raise SynthesisError(f"no voice preset for emotion '{voice.emotion}'")
+    calm, target = PRESETS["calm"], PRESETS[voice.emotion]
+    k = MIN_EXPRESSION + (1 - MIN_EXPRESSION) * min(max(voice.intensity, 0.0), 1.0)
+
+    def mix(a: float, b: float) -> float:
+        return a + k * (b - a)
+
+    return Prosody(
+        rate=round(mix(calm.rate, target.rate) * voice.rate_scale),
+        pitch=min(max(round(mix(calm.pitch, target.pitch)) + voice.pitch_shift, 0), 100),
+        pitch_range=round(mix(calm.pitch_range, target.pitch_range)),
+        volume=round(mix(calm.volume, target.volume), 2),
+        variant=voice.variant or target.variant,
+    )
+
+
+class EspeakSynthesizer:
+    """Speaks text to audio with pyttsx3/espeak-ng on one worker thread that owns the engine."""
+
+    def __init__(self) -> None:
+        """Start the worker thread; the engine itself is created on that thread."""
+        self._jobs: queue.Queue[tuple[str, VoiceSettings, Future[Audio]] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="tts-engine", daemon=True)
+        self._thread.start()
+
+    def synthesize(self, text: str, voice: VoiceSettings) -> Audio:
+        """Speak ``text`` with the voice's language and emotion and return the audio."""
+        if not text.strip():
+            raise SynthesisError("nothing to say: the line is empty")
+        if voice.language not in ESPEAK_VOICE:
+            raise SynthesisError(f"no voice for language '{voice.language}'")
+        done: Future[Audio] = Future()
+        self._jobs.put((text, voice, done))
+        return done.result()
+
+    def close(self) -> None:
+        """Stop the worker thread."""
+        self._jobs.put(None)
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        engine: Any = None
+        espeak: Any = None
+        while (job := self._jobs.get()) is not None:
+            text, voice, done = job
+            try:
+                if engine is None:
+                    engine, espeak = _start_engine()
+                done.set_result(_speak(engine, espeak, text, voice))
+            except Exception as exc:  # noqa: BLE001 - handed to the caller's thread
+                err = (
+                    exc
+                    if isinstance(exc, SynthesisError)
+                    else SynthesisError(f"speech synthesis failed: {exc}")
+                )
+                done.set_exception(err)
+
+
+def _start_engine() -> tuple[Any, Any]:
+    try:
+        import pyttsx3
+        from pyttsx3.drivers import _espeak
+    except (ImportError, OSError) as exc:
+        raise SynthesisError(
+            "espeak-ng is not available: install the Debian packages espeak-ng and libespeak-ng1"
+        ) from exc
+    try:
+        engine = pyttsx3.init("espeak")
+    except Exception as exc:  # pyttsx3 raises bare errors when libespeak-ng is missing
+        raise SynthesisError(f"cannot start espeak-ng through pyttsx3: {exc}") from exc
+    return engine, _espeak
+
+
+def _speak(engine: Any, espeak: Any, text: str, voice: VoiceSettings) -> Audio:
+    p = prosody_for(voice)
+    engine.setProperty("voice", f"{ESPEAK_VOICE[voice.language]}+{p.variant}")
+    engine.setProperty("rate", p.rate)
+    engine.setProperty("volume", p.volume)
+    engine.setProperty("pitch", p.pitch)
+    espeak.SetParameter(espeak.RANGE, p.pitch_range, 0)
+    # espeak runs asynchronously under pyttsx3: let queued settings apply before speaking.
+    espeak.Synchronize()
+    with tempfile.TemporaryDirectory(prefix="roleplay-tts-") as tmp:
+        path = Path(tmp) / "line.wav"
+        # pyttsx3 prints "Audio saved to ..." on stdout; keep the trainee's screen clean.
+        with contextlib.redirect_stdout(io.StringIO()):
+            engine.save_to_file(text, str(path))
+            engine.runAndWait()
+        if not path.is_file():
+            raise SynthesisError("espeak-ng produced no audio")
+        return read_audio(path)
