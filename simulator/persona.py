@@ -1,0 +1,414 @@
+"""Persona files (YAML, schema version 1): the pydantic schema, loading, and errors with file:line.
+
+A persona describes one simulated client: who they are, the situation the trainee meets them in,
+their starting emotional state, the cues a good listener should catch, the stages of their story
+with the lines they say, and the rules by which the trainee's replies move their inner state.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from simulator.audio import VoiceSettings
+from simulator.errors import PersonaError
+from simulator.types import ActKind, Emotion, EmotionalState, Language
+
+SCHEMA_VERSION = 1
+EXTRA_DIRS_ENV = "VOICE_ROLEPLAY_PERSONAS"  # os.pathsep-separated folders with more personas
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+Loc = tuple[str | int, ...]
+
+
+class _Strict(BaseModel):
+    """Base of every schema part: unknown keys are errors and loaded values never change."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EmotionVoice(_Strict):
+    """How the voice changes when the client shows one emotion (on top of the base voice)."""
+
+    rate: float = Field(default=1.0, gt=0.25, le=3.0, description="Speaking-rate multiplier.")
+    pitch: int = Field(default=0, ge=-50, le=50, description="Pitch shift in synthesizer units.")
+
+
+class Voice(_Strict):
+    """The client's voice: a synthesizer preset, base rate and pitch, and per-emotion tweaks."""
+
+    preset: str | None = Field(
+        default=None, description="Synthesizer voice variant, e.g. 'm3' or 'f2'."
+    )
+    rate: float = Field(default=1.0, gt=0.25, le=3.0, description="Base speaking-rate multiplier.")
+    pitch: int = Field(default=0, ge=-50, le=50, description="Base pitch shift.")
+    emotions: dict[Emotion, EmotionVoice] = Field(
+        default_factory=dict,
+        description="Voice per emotion; every emotion the client can show should have one.",
+    )
+
+
+class Start(_Strict):
+    """The client's state when the session begins."""
+
+    emotion: Emotion
+    intensity: float = Field(ge=0.0, le=1.0, description="How strongly the emotion is felt, 0-1.")
+    trust: float = Field(default=0.3, ge=0.0, le=1.0, description="Trust in the worker, 0-1.")
+
+
+class Cues(_Strict):
+    """What a good listener should pick up: feelings, facts and needs, as the client words them."""
+
+    feelings: tuple[str, ...] = ()
+    facts: tuple[str, ...] = ()
+    needs: tuple[str, ...] = ()
+
+    def all(self) -> tuple[str, ...]:
+        """Every cue, feelings first."""
+        return self.feelings + self.facts + self.needs
+
+
+class Line(_Strict):
+    """One thing the client may say, with the cues it carries beyond its own words."""
+
+    text: str = Field(min_length=1)
+    cues: tuple[str, ...] = Field(
+        default=(), description="Cues this line carries (e.g. an unsaid feeling)."
+    )
+
+
+class Stage(_Strict):
+    """One layer of the client's story, disclosed once trust reaches the stage's threshold."""
+
+    name: str = Field(min_length=1)
+    trust: float = Field(
+        default=0.0, ge=0.0, le=1.0, description="Trust needed to enter this stage."
+    )
+    max_intensity: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="The client only moves on when intensity is at most this.",
+    )
+    emotion: Emotion | None = Field(
+        default=None, description="Emotion shown here (default: start emotion)."
+    )
+    lines: tuple[Line, ...] = Field(
+        default=(), description="Alternative lines; one is chosen per turn."
+    )
+
+    @field_validator("lines", mode="before")
+    @classmethod
+    def _plain_lines(cls, value: Any) -> Any:
+        """Accept a bare string as a line without extra cues."""
+        if isinstance(value, list):
+            return [{"text": item} if isinstance(item, str) else item for item in value]
+        return value
+
+
+class ActEffect(_Strict):
+    """How one kind of reply moves the client's intensity and trust (added, then clamped to 0-1)."""
+
+    intensity: float = Field(default=0.0, ge=-1.0, le=1.0)
+    trust: float = Field(default=0.0, ge=-1.0, le=1.0)
+
+
+class Rules(_Strict):
+    """Tuning of the state rules; see docs/personas.md for the formula."""
+
+    neutral_quality: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="Reply quality that moves nothing."
+    )
+    quality_intensity: float = Field(
+        default=0.2, ge=0.0, le=2.0, description="Intensity change per quality."
+    )
+    quality_trust: float = Field(
+        default=0.2, ge=0.0, le=2.0, description="Trust change per quality."
+    )
+    pacing_weight: float = Field(
+        default=0.2, ge=0.0, le=1.0, description="Weight of pacing in quality."
+    )
+    feeling_named: ActEffect = Field(
+        default=ActEffect(intensity=-0.08, trust=0.06),
+        description="Extra effect of a reflection that names one of the client's feelings.",
+    )
+    acts: dict[ActKind, ActEffect] = Field(
+        default_factory=dict, description="Overrides of the default effect of each act kind."
+    )
+    upset_at: float = Field(
+        default=0.75, ge=0.0, le=1.0, description="From this intensity: upset emotion."
+    )
+    upset_emotion: Emotion | None = Field(default=None, description="Default: the start emotion.")
+    settled_at: float = Field(
+        default=0.3, ge=0.0, le=1.0, description="Up to this intensity: settled."
+    )
+    settled_emotion: Emotion | None = Field(
+        default=None, description="Default: the stage's emotion."
+    )
+
+
+class End(_Strict):
+    """End conditions and the closing line for each way a session can end."""
+
+    walk_out_at: float = Field(
+        default=1.0, gt=0.0, le=1.0, description="Intensity at which the client leaves."
+    )
+    resolution: tuple[str, ...] = Field(
+        min_length=1, description="Closing lines after the last stage."
+    )
+    walk_out: tuple[str, ...] = Field(
+        min_length=1, description="What the client says when leaving."
+    )
+    turn_limit: tuple[str, ...] = Field(min_length=1, description="Closing lines when time is up.")
+
+
+class Pacing(_Strict):
+    """What pace suits this client (the pacing scorer may use it)."""
+
+    wpm_min: int = Field(
+        default=100, ge=40, le=250, description="Slowest comfortable words per minute."
+    )
+    wpm_max: int = Field(
+        default=150, ge=40, le=300, description="Fastest comfortable words per minute."
+    )
+    pause_min_s: float = Field(
+        default=0.2, ge=0.0, le=10.0, description="Shortest pause before replying."
+    )
+    pause_max_s: float = Field(
+        default=3.0, ge=0.0, le=30.0, description="Longest pause before replying."
+    )
+    max_talk_share: float = Field(
+        default=0.5, gt=0.0, le=1.0, description="Trainee's share of talk time."
+    )
+
+
+class PracticeReplies(_Strict):
+    """Sample trainee replies for a five-exchange session, for fixtures and scripted tests."""
+
+    good: tuple[str, ...] = ()
+    poor: tuple[str, ...] = ()
+
+
+class Persona(_Strict):
+    """One simulated client, as read from a persona YAML file (schema version 1)."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, title="voice-roleplay persona (schema version 1)"
+    )
+
+    schema_version: Literal[1] = 1
+    id: str = Field(pattern=ID_PATTERN, description="Lowercase words joined by hyphens.")
+    name: str = Field(min_length=1)
+    language: Language
+    voice: Voice = Voice()
+    situation: str = Field(min_length=1, description="Shown to the trainee before the session.")
+    start: Start
+    goals: tuple[str, ...] = Field(default=(), description="What a good encounter achieves.")
+    cues: Cues = Cues()
+    stages: tuple[Stage, ...] = Field(min_length=1)
+    reactions: dict[ActKind, tuple[str, ...]] = Field(
+        default_factory=dict, description="Words said first when a reply is mainly this act."
+    )
+    rules: Rules = Rules()
+    end: End
+    max_turns: int = Field(
+        default=8, ge=1, le=50, description="Exchanges before the turn limit ends it."
+    )
+    pacing: Pacing = Pacing()
+    practice_replies: PracticeReplies = PracticeReplies()
+
+
+# --- where things are -----------------------------------------------------------------------
+
+
+def bundled_personas_dir() -> Path:
+    """The repository's personas/ folder."""
+    return Path(__file__).resolve().parents[1] / "personas"
+
+
+def persona_dirs() -> list[Path]:
+    """Folders searched for personas: extra folders from the environment first, then bundled."""
+    extra = os.environ.get(EXTRA_DIRS_ENV, "")
+    dirs = [Path(part) for part in extra.split(os.pathsep) if part.strip()]
+    return [*dirs, bundled_personas_dir()]
+
+
+def persona_files(dirs: Sequence[Path] | None = None) -> list[Path]:
+    """Every persona file (*.yaml) in the given folders, earlier folders first."""
+    found: list[Path] = []
+    for folder in persona_dirs() if dirs is None else dirs:
+        if folder.is_dir():
+            found.extend(sorted(folder.glob("*.yaml")))
+    return found
+
+
+def display_path(path: Path) -> str:
+    """The path as the user should read it: relative to the working folder when inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+# --- YAML with positions ---------------------------------------------------------------------
+
+
+def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], where: str) -> None:
+    """Record the 1-based line of every mapping key and sequence item below ``node``."""
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                raise PersonaError(f"{where}:{key_node.start_mark.line + 1}: {key}: duplicate key")
+            seen.add(key)
+            lines[(*loc, key)] = key_node.start_mark.line + 1
+            _walk(value_node, (*loc, key), lines, where)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*loc, index)] = item.start_mark.line + 1
+            _walk(item, (*loc, index), lines, where)
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
+    """Parse a YAML file safely, returning the data and the line of every key and item."""
+    where = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise PersonaError(f"{where}: no such persona file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PersonaError(f"{where}: cannot read ({exc})") from exc
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise PersonaError(f"{where}:1: the file is empty")
+        lines: dict[Loc, int] = {(): node.start_mark.line + 1}
+        _walk(node, (), lines, where)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        raise PersonaError(f"{where}:{line}: not valid YAML: {exc.problem or exc}") from exc
+    except yaml.YAMLError as exc:
+        raise PersonaError(f"{where}: not valid YAML: {exc}") from exc
+    finally:
+        loader.dispose()
+    return data, lines
+
+
+def format_loc(loc: Loc) -> str:
+    """Render a location path the way an instructor reads it: ``stages[1].lines``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out or "(top level)"
+
+
+def line_of(loc: Loc, lines: Mapping[Loc, int]) -> int:
+    """The line of the deepest part of ``loc`` present in the file (a missing key: its parent)."""
+    for end in range(len(loc), -1, -1):
+        if loc[:end] in lines:
+            return lines[loc[:end]]
+    return 1
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    """A short, lower-case problem description for one pydantic error."""
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown key"
+    if kind == "missing":
+        return "field required"
+    msg = str(error["msg"])
+    msg = msg.removeprefix("Value error, ")
+    return msg[:1].lower() + msg[1:]
+
+
+def validation_problems(
+    exc: ValidationError, where: str, lines: Mapping[Loc, int]
+) -> list[tuple[int, str]]:
+    """Turn a pydantic error into ``(line, "file:line: field: problem")`` pairs."""
+    out: list[tuple[int, str]] = []
+    for error in exc.errors():
+        loc: Loc = tuple(p for p in error["loc"] if p != "[key]")
+        line = line_of(loc, lines)
+        out.append((line, f"{where}:{line}: {format_loc(loc)}: {_message(error)}"))
+    return sorted(out)
+
+
+def parse_persona(path: Path) -> tuple[Persona, dict[Loc, int]]:
+    """Load and validate one persona file, keeping the line of every key for later messages."""
+    where = display_path(path)
+    data, lines = read_yaml(path)
+    if not isinstance(data, dict):
+        raise PersonaError(f"{where}:1: a persona file must be a mapping of keys to values")
+    try:
+        persona = Persona.model_validate(data)
+    except ValidationError as exc:
+        raise PersonaError("\n".join(m for _, m in validation_problems(exc, where, lines))) from exc
+    return persona, lines
+
+
+def load_persona(path: Path) -> Persona:
+    """Load one persona file; a PersonaError names the file, line and field of each problem."""
+    return parse_persona(path)[0]
+
+
+# --- the library -----------------------------------------------------------------------------
+
+
+def list_personas() -> list[Persona]:
+    """Every persona in the searched folders (an id in an extra folder hides the bundled one)."""
+    by_id: dict[str, Persona] = {}
+    for path in persona_files():
+        persona = load_persona(path)
+        by_id.setdefault(persona.id, persona)
+    return sorted(by_id.values(), key=lambda p: (p.language, p.id))
+
+
+def find_persona(persona_id: str) -> Persona:
+    """The persona with this id; a PersonaError lists the available ids if there is none."""
+    for folder in persona_dirs():
+        candidate = folder / f"{persona_id}.yaml"
+        if candidate.is_file():
+            persona = load_persona(candidate)
+            if persona.id == persona_id:
+                return persona
+    for persona in list_personas():
+        if persona.id == persona_id:
+            return persona
+    available = ", ".join(p.id for p in list_personas()) or "none"
+    raise PersonaError(f"unknown persona '{persona_id}'; available: {available}")
+
+
+def check_persona_files(paths: Sequence[Path]) -> list[str]:
+    """Every problem in the given persona files (schema and meaning), one message each."""
+    from simulator.authoring import check_files
+
+    return check_files(paths)
+
+
+# --- voice -----------------------------------------------------------------------------------
+
+
+def voice_for(persona: Persona, state: EmotionalState) -> VoiceSettings:
+    """The synthesizer settings for this client in this state."""
+    tweak = persona.voice.emotions.get(state.emotion, EmotionVoice())
+    return VoiceSettings(
+        language=persona.language,
+        emotion=state.emotion,
+        intensity=state.intensity,
+        rate_scale=round(persona.voice.rate * tweak.rate, 3),
+        pitch_shift=persona.voice.pitch + tweak.pitch,
+        variant=persona.voice.preset,
+    )
