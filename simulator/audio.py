@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import errno
-import os
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -13,7 +12,8 @@ import numpy.typing as npt
 import soundfile as sf
 import soxr
 
-from simulator.errors import AudioError, StorageError
+from simulator.errors import AudioError
+from simulator.storage import write_private
 from simulator.types import EmotionalState, Transcript
 
 WHISPER_RATE = 16_000  # Hz, what Whisper and Silero VAD expect
@@ -78,23 +78,8 @@ def for_whisper(audio: Audio, source: str = "audio") -> Audio:
     return audio.resampled(WHISPER_RATE)
 
 
-def write_private(path: Path, payload: bytes) -> None:
-    """Write bytes to a file only the user can read, explaining a full disk in plain words."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-    except OSError as exc:
-        if exc.errno == errno.ENOSPC:
-            raise StorageError(f"{path}: the disk is full; free some space and try again") from exc
-        raise StorageError(f"{path}: cannot write ({exc.strerror})") from exc
-
-
 def write_wav(path: Path, audio: Audio) -> None:
     """Save audio as 16-bit PCM WAV, readable only by the user."""
-    import io
-
     buf = io.BytesIO()
     sf.write(buf, audio.samples, audio.sample_rate, format="WAV", subtype="PCM_16")
     write_private(path, buf.getvalue())

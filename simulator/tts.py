@@ -14,6 +14,7 @@ import io
 import queue
 import tempfile
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +47,7 @@ PRESETS: dict[str, Prosody] = {
 ESPEAK_VOICE = {"en": "en-gb", "fi": "fi", "nl": "nl"}
 # Intensity 0 keeps 40% of an emotion's difference from calm, intensity 1 all of it.
 MIN_EXPRESSION = 0.4
+FILE_WAIT_S = 10.0  # longest wait for espeak's thread to write a line's WAV
 
 
 def prosody_for(voice: VoiceSettings) -> Prosody:
@@ -100,7 +102,7 @@ class EspeakSynthesizer:
                 if engine is None:
                     engine, espeak = _start_engine()
                 done.set_result(_speak(engine, espeak, text, voice))
-            except Exception as exc:  # noqa: BLE001 - handed to the caller's thread
+            except Exception as exc:  # handed to the caller's thread
                 err = (
                     exc
                     if isinstance(exc, SynthesisError)
@@ -139,6 +141,11 @@ def _speak(engine: Any, espeak: Any, text: str, voice: VoiceSettings) -> Audio:
         with contextlib.redirect_stdout(io.StringIO()):
             engine.save_to_file(text, str(path))
             engine.runAndWait()
+            # runAndWait can return before espeak's thread has written the file: wait for it.
+            espeak.Synchronize()
+            deadline = time.monotonic() + FILE_WAIT_S
+            while not path.is_file() and time.monotonic() < deadline:
+                time.sleep(0.005)
         if not path.is_file():
             raise SynthesisError("espeak-ng produced no audio")
         return read_audio(path)

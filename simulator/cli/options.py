@@ -1,0 +1,34 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from simulator.stt import BACKENDS
+
+
+def add_asr_options(parser: argparse.ArgumentParser) -> None:
+    """Add `--asr` and `--model`, accepted by every command that transcribes."""
+    parser.add_argument(
+        "--asr",
+        choices=BACKENDS,
+        default="faster-whisper",
+        help="speech recognition backend (default faster-whisper)",
+    )
+    parser.add_argument(
+        "--model",
+        default=None,
+        help="Whisper model: tiny.en, base, or a model folder (default: tiny.en for English, "
+        "base for Finnish and Dutch)",
+    )
+
+
+def add_session_options(parser: argparse.ArgumentParser) -> None:
+    """Add `--out` and `--seed`."""
+    parser.add_argument(
+        "--out", type=Path, default=None, help="session folder (default: under your data folder)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed for the client's choice among alternative lines"
+    )

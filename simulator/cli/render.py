@@ -1,0 +1,59 @@
+"""Terminal output with rich: client lines, scores, feedback and the client's state meters."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+
+from simulator.types import EmotionalState, Exchange, Feedback, Scores
+
+METER_WIDTH = 10  # characters in a 0-1 meter
+
+
+def meter(value: float) -> str:
+    """A 0-1 value as a bar of filled and empty blocks."""
+    filled = round(max(0.0, min(1.0, value)) * METER_WIDTH)
+    return "█" * filled + "░" * (METER_WIDTH - filled)
+
+
+def state_line(state: EmotionalState) -> str:
+    """The client's inner state as the trainee sees it."""
+    return (
+        f"{state.emotion} · intensity {meter(state.intensity)} {state.intensity:.2f}"
+        f" · trust {meter(state.trust)} {state.trust:.2f} · stage {state.stage}"
+    )
+
+
+def show_client(console: Console, index: int, text: str, state: EmotionalState) -> None:
+    """Print what the client says and how they feel."""
+    console.print(f"\n[bold]Exchange {index + 1}[/bold] — client ({escape(state_line(state))})")
+    console.print(f"  [cyan]Client:[/cyan] {escape(text)}")
+
+
+def show_scores(console: Console, scores: Scores, feedback: Feedback) -> None:
+    """Print the scores, the acts and the feedback of one reply."""
+    acts = ", ".join(a.kind for a in scores.acts) or "none"
+    pacing = "—" if scores.pacing is None else str(scores.pacing)
+    console.print(
+        f"  Listening [bold]{scores.listening}[/bold]  Empathy [bold]{scores.empathy}[/bold]"
+        f"  Pacing [bold]{pacing}[/bold]   [dim]acts: {escape(acts)}[/dim]"
+    )
+    if scores.pacing_metrics is not None:
+        m = scores.pacing_metrics
+        latency = "—" if m.response_latency_s is None else f"{m.response_latency_s:.1f} s"
+        console.print(
+            f"  [dim]{m.wpm:.0f} words/min over speech time, {m.syllables_per_second:.1f} syll/s,"
+            f" pause before answering {latency}, {len(m.long_pauses)} long pause(s),"
+            f" {m.fillers_per_100_words:.1f} fillers per 100 words[/dim]"
+        )
+    if feedback.praise:
+        console.print(f"  [green]✓ {escape(feedback.praise)}[/green]")
+    for tip in feedback.suggestions:
+        console.print(f"  [yellow]→ {escape(tip)}[/yellow]")
+
+
+def show_exchange(console: Console, ex: Exchange) -> None:
+    """Print the trainee's reply, its scores and feedback, and how the client now feels."""
+    console.print(f"  [magenta]You:[/magenta] {escape(ex.reply.text)}")
+    show_scores(console, ex.scores, ex.feedback)
+    console.print(f"  [dim]Client now: {escape(state_line(ex.client_state_after))}[/dim]")

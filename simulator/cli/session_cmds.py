@@ -1,0 +1,152 @@
+"""`roleplay demo` (recorded replies, no microphone) and `roleplay practice` (live, aloud)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import threading
+from pathlib import Path
+
+import platformdirs
+from rich.console import Console
+
+from simulator.audio import AudioIO, Transcriber
+from simulator.cli import options
+from simulator.cli.render import show_client, show_exchange, state_line
+from simulator.errors import SimulatorError
+from simulator.persona import Persona, find_persona
+from simulator.session import (
+    ClientLine,
+    NoReply,
+    SessionEnd,
+    SessionLog,
+    default_session_dir,
+    iter_session,
+)
+from simulator.stt import make_transcriber
+from simulator.tts import EspeakSynthesizer
+from simulator.types import Exchange
+
+DEMO_PERSONA = "en-angry-caller"
+
+
+def sessions_root() -> Path:
+    """Where sessions are kept unless ``--out`` says otherwise."""
+    return Path(platformdirs.user_data_dir("voice-roleplay")) / "sessions"
+
+
+def _warm_up(transcriber: Transcriber) -> None:
+    """Load the Whisper model in the background while the client speaks."""
+    load = getattr(transcriber, "load", None)
+    if not callable(load):
+        return
+
+    def run() -> None:
+        # On failure transcribe() loads again and reports the error in the trainee's turn.
+        with contextlib.suppress(SimulatorError):
+            load()
+
+    threading.Thread(target=run, name="asr-warm-up", daemon=True).start()
+
+
+def run_session(
+    console: Console,
+    persona: Persona,
+    audio_io: AudioIO,
+    transcriber: Transcriber,
+    out: Path,
+    seed: int,
+) -> int:
+    """Run a whole session, printing each step; the log survives an interruption."""
+    log = SessionLog(out)
+    console.print(f"[bold]{persona.name}[/bold] ({persona.language}) — {persona.situation.strip()}")
+    console.print(f"[dim]Session folder: {out}[/dim]")
+    _warm_up(transcriber)
+    synthesizer = EspeakSynthesizer()
+    try:
+        for event in iter_session(persona, audio_io, synthesizer, transcriber, log, seed):
+            if isinstance(event, ClientLine):
+                show_client(console, event.index, event.turn.text, event.turn.state)
+            elif isinstance(event, NoReply):
+                console.print(f"  [red]{event.message}[/red]")
+            elif isinstance(event, Exchange):
+                show_exchange(console, event)
+            elif isinstance(event, SessionEnd):
+                if event.closing_line:
+                    console.print(f"\n  [cyan]Client:[/cyan] {event.closing_line}")
+                console.print(
+                    f"\n[bold]Session over: {event.outcome.replace('_', ' ')}[/bold]"
+                    f" — client {state_line(event.state)}"
+                )
+                console.print(f"[dim]Log: {event.log_path}[/dim]")
+    except KeyboardInterrupt:
+        log.append({"type": "end", "outcome": "interrupted"})
+        raise
+    except SimulatorError as exc:
+        log.append({"type": "end", "outcome": "error", "error": str(exc)})
+        raise
+    finally:
+        synthesizer.close()
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from simulator.fixtures import FixtureAudio
+
+    persona = find_persona(args.persona)
+    audio_io = FixtureAudio(persona.id, plan=args.trainee)
+    transcriber = make_transcriber(args.asr, args.model, persona.language)
+    out = args.out or default_session_dir(sessions_root(), persona.id)
+    console = Console(highlight=False)
+    console.print("[dim]Demo: the trainee's replies are recorded fixtures; no microphone.[/dim]")
+    return run_session(console, persona, audio_io, transcriber, out, args.seed)
+
+
+def _practice(args: argparse.Namespace) -> int:
+    from simulator.devices import LiveAudio
+
+    persona = find_persona(args.persona)
+    audio_io = LiveAudio(input_device=args.input, output_device=args.output)
+    transcriber = make_transcriber(args.asr, args.model, persona.language)
+    out = args.out or default_session_dir(sessions_root(), persona.id)
+    console = Console(highlight=False)
+    console.print("[dim]Speak after the client; stop talking to end your turn. Ctrl-C stops.[/dim]")
+    return run_session(console, persona, audio_io, transcriber, out, args.seed)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `demo` and `practice`."""
+    demo = sub.add_parser(
+        "demo",
+        help="a full practice session with recorded replies (no microphone needed)",
+        description="Run a whole session in which the trainee's replies are recorded fixtures "
+        "from audio_fixtures/: the client speaks with an emotion (WAV files), each reply is "
+        "transcribed by Whisper, scored and followed by feedback.",
+    )
+    demo.add_argument(
+        "--persona", default=DEMO_PERSONA, help=f"persona id (default {DEMO_PERSONA})"
+    )
+    demo.add_argument(
+        "--trainee",
+        choices=("good", "poor", "mixed"),
+        default="mixed",
+        help="which recorded replies answer the client (default mixed)",
+    )
+    options.add_session_options(demo)
+    options.add_asr_options(demo)
+    demo.set_defaults(func=_demo)
+
+    practice = sub.add_parser(
+        "practice",
+        help="practise aloud: the client speaks through the speakers, you answer into the mic",
+        description="The live loop: the client's line plays through the speakers, your reply is "
+        "recorded until you stop talking, then transcribed, scored and followed by feedback.",
+    )
+    practice.add_argument(
+        "--persona", required=True, help="persona id (see `roleplay personas list`)"
+    )
+    practice.add_argument("--input", default=None, help="microphone (see `roleplay devices`)")
+    practice.add_argument("--output", default=None, help="speaker (see `roleplay devices`)")
+    options.add_session_options(practice)
+    options.add_asr_options(practice)
+    practice.set_defaults(func=_practice)

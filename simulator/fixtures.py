@@ -1,0 +1,103 @@
+"""Recorded trainee replies in ``audio_fixtures/``: the reply source of the demo and of tests.
+
+``audio_fixtures/manifest.json`` lists each file with its persona, exchange number, quality
+(good or poor), language, text and the acts a coder would give it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from simulator.audio import Audio, RecordedReply, read_audio
+from simulator.errors import AudioError
+from simulator.types import EmotionalState
+
+Quality = Literal["good", "poor"]
+PLANS: dict[str, tuple[Quality, ...]] = {
+    "good": ("good",),
+    "poor": ("poor",),
+    # A mixed trainee: mostly good, with two slips that show what poor replies cost.
+    "mixed": ("good", "poor", "good", "good", "poor", "good"),
+}
+
+
+def fixtures_dir() -> Path:
+    """The repository's ``audio_fixtures/`` folder."""
+    return Path(__file__).resolve().parents[1] / "audio_fixtures"
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """One recorded reply and what it holds."""
+
+    path: Path
+    persona: str
+    exchange: int
+    quality: Quality
+    language: str
+    text: str
+    expected_acts: tuple[str, ...]
+    response_latency_s: float
+
+
+def load_manifest(folder: Path | None = None) -> tuple[Fixture, ...]:
+    """Read the manifest of recorded replies."""
+    root = folder or fixtures_dir()
+    path = root / "manifest.json"
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))["fixtures"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise AudioError(f"{path}: cannot read the fixture manifest ({exc})") from exc
+    return tuple(
+        Fixture(
+            path=root / e["file"],
+            persona=e["persona"],
+            exchange=int(e["exchange"]),
+            quality=e["quality"],
+            language=e["language"],
+            text=e["text"],
+            expected_acts=tuple(e["expected_acts"]),
+            response_latency_s=float(e["response_latency_s"]),
+        )
+        for e in entries
+    )
+
+
+class FixtureAudio:
+    """An AudioIO that plays nothing and answers each client line with the next recorded reply."""
+
+    def __init__(self, persona_id: str, plan: str = "mixed", folder: Path | None = None) -> None:
+        """Pick the persona's recordings and the order of good and poor replies."""
+        if plan not in PLANS:
+            raise AudioError(f"unknown reply plan '{plan}': use {', '.join(PLANS)}")
+        mine = [f for f in load_manifest(folder) if f.persona == persona_id]
+        if not mine:
+            raise AudioError(f"no recorded replies for persona '{persona_id}' in audio_fixtures/")
+        self._by_quality = {
+            q: sorted((f for f in mine if f.quality == q), key=lambda f: f.exchange)
+            for q in ("good", "poor")
+        }
+        self._plan = PLANS[plan]
+        self._count = 0
+        self.played: list[Audio] = []
+
+    def play(self, audio: Audio) -> None:
+        """Keep the client's audio (nobody is listening in a replay)."""
+        self.played.append(audio)
+
+    def record_reply(self, state: EmotionalState) -> RecordedReply:
+        """Return the next recorded reply of the planned quality."""
+        quality = self._plan[self._count % len(self._plan)]
+        options = (
+            self._by_quality[quality] or self._by_quality["good" if quality == "poor" else "poor"]
+        )
+        fixture = options[self._count % len(options)]
+        self._count += 1
+        return RecordedReply(
+            audio=read_audio(fixture.path),
+            response_latency_s=fixture.response_latency_s,
+            source=str(fixture.path),
+        )

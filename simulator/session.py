@@ -1,0 +1,181 @@
+"""The practice loop: client speaks, trainee replies, the reply is scored, the client reacts.
+
+``iter_session`` yields one event at a time so the caller shows each step as it happens; the
+session log is written exchange by exchange, so an interrupted session loses nothing recorded.
+This module sees only the adapter protocols of ``simulator.audio``, never a concrete adapter.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from simulator.audio import AudioIO, Synthesizer, Transcriber, write_wav
+from simulator.dialogue import first_turn, respond
+from simulator.errors import AudioError, StorageError
+from simulator.feedback import give_feedback
+from simulator.persona import Persona, voice_for
+from simulator.scoring import score_exchange
+from simulator.scoring.serialize import result_to_dict
+from simulator.storage import append_private
+from simulator.types import ClientTurn, EmotionalState, Exchange
+
+MAX_RETRIES = 3  # times the trainee is asked again after a reply with no speech
+
+
+@dataclass(frozen=True)
+class ClientLine:
+    """The client is about to speak this line (shown before it plays)."""
+
+    index: int
+    turn: ClientTurn
+    audio_path: Path
+
+
+@dataclass(frozen=True)
+class NoReply:
+    """No usable reply was heard; the trainee is asked to try again."""
+
+    index: int
+    message: str
+    attempt: int
+
+
+@dataclass(frozen=True)
+class SessionEnd:
+    """The session is over: how it ended, the client's last words and final state."""
+
+    outcome: str
+    closing_line: str | None
+    state: EmotionalState
+    log_path: Path
+
+
+SessionEvent = ClientLine | NoReply | Exchange | SessionEnd
+
+
+class SessionLog:
+    """A session folder readable only by the user: client and reply WAVs and a JSON Lines log."""
+
+    def __init__(self, folder: Path) -> None:
+        """Create the folder (mode 0700) and an empty log file (mode 0600)."""
+        self.folder = folder
+        self.path = folder / "session.jsonl"
+        append_private(self.path, b"")
+
+    def append(self, record: dict[str, object]) -> None:
+        """Append one record as a JSON line, flushed to disk; earlier lines are never rewritten."""
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+        append_private(self.path, line.encode("utf-8"))
+
+    def exchange(self, ex: Exchange) -> None:
+        """Log one scored exchange."""
+        record: dict[str, object] = {
+            "type": "exchange",
+            "index": ex.index,
+            "client": {"text": ex.client.text, "state": asdict(ex.client.state)},
+            "reply": {
+                "text": ex.reply.text,
+                "language": ex.reply.language,
+                "duration": ex.reply.duration,
+                "words": [asdict(w) for w in ex.reply.words],
+            },
+            "client_audio": ex.client_audio,
+            "reply_audio": ex.reply_audio,
+            "response_latency_s": ex.response_latency_s,
+            "client_state_after": asdict(ex.client_state_after),
+        }
+        record.update(result_to_dict(ex.scores, ex.feedback))
+        self.append(record)
+
+
+def default_session_dir(root: Path, persona_id: str) -> Path:
+    """A new, time-stamped folder for one session under ``root``."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return root / f"{stamp}-{persona_id}"
+
+
+def iter_session(
+    persona: Persona,
+    audio_io: AudioIO,
+    synthesizer: Synthesizer,
+    transcriber: Transcriber,
+    log: SessionLog,
+    seed: int = 0,
+) -> Iterator[SessionEvent]:
+    """Run one session, yielding each client line, each scored exchange and the end."""
+    log.append(
+        {
+            "type": "start",
+            "persona": persona.id,
+            "language": persona.language,
+            "seed": seed,
+            "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+    )
+    turn = first_turn(persona, seed)
+    state = turn.state
+    index = 0
+    while True:
+        client_audio = synthesizer.synthesize(turn.text, voice_for(persona, turn.state))
+        client_path = log.folder / f"{index + 1:02d}-client.wav"
+        write_wav(client_path, client_audio)
+        yield ClientLine(index, turn, client_path)
+        audio_io.play(client_audio)
+        for attempt in range(1, MAX_RETRIES + 1):
+            try:
+                reply = audio_io.record_reply(turn.state)
+                reply_path = log.folder / f"{index + 1:02d}-reply.wav"
+                write_wav(reply_path, reply.audio)
+                transcript = transcriber.transcribe(reply.audio, persona.language)
+                break
+            except StorageError:
+                raise
+            except AudioError as exc:
+                if attempt == MAX_RETRIES:
+                    raise
+                yield NoReply(index, f"{exc} — try again?", attempt)
+        scores = score_exchange(
+            turn,
+            transcript,
+            response_latency_s=reply.response_latency_s,
+            client_duration_s=client_audio.duration,
+        )
+        feedback = give_feedback(turn, scores)
+        step = respond(persona, index, turn.state, scores, seed)
+        state = step.state
+        exchange = Exchange(
+            index=index,
+            client=turn,
+            reply=transcript,
+            scores=scores,
+            feedback=feedback,
+            client_state_after=state,
+            client_audio=client_path.name,
+            reply_audio=reply_path.name,
+            response_latency_s=reply.response_latency_s,
+        )
+        log.exchange(exchange)
+        yield exchange
+        index += 1
+        if step.next_turn is None:
+            closing = step.closing_line
+            if closing:
+                closing_audio = synthesizer.synthesize(closing, voice_for(persona, state))
+                write_wav(log.folder / f"{index + 1:02d}-client-closing.wav", closing_audio)
+                audio_io.play(closing_audio)
+            outcome = step.outcome or "turn_limit"
+            log.append(
+                {
+                    "type": "end",
+                    "outcome": outcome,
+                    "closing_line": closing,
+                    "final_state": asdict(state),
+                }
+            )
+            yield SessionEnd(outcome, closing, state, log.path)
+            return
+        turn = step.next_turn
