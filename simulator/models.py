@@ -160,3 +160,8 @@ def model_dir(name: str) -> Path:
 def is_bundled(name: str) -> bool:
     """Whether a model name refers to a model shipped with the program (or a local folder)."""
     return name in BUNDLED or Path(name).expanduser().is_dir()
+
+
+if __name__ == "__main__":  # used by scripts/setup.sh: assemble and verify every bundled model
+    for bundled in BUNDLED:
+        print(f"{bundled}\t{model_dir(bundled)}")

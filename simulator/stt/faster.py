@@ -58,7 +58,7 @@ class FasterWhisperTranscriber:
         clip = for_whisper(audio)
         self.load()
         lang = language or self.default_language
-        if lang and self.model_source.endswith(".en") and lang != "en":
+        if lang and lang != "en" and not self._model.model.is_multilingual:
             raise TranscriptionError(f"the English-only model cannot transcribe language '{lang}'")
         segments, info = self._model.transcribe(
             clip.samples,
