@@ -1,0 +1,216 @@
+"""Streaming end-of-turn detection with the Silero VAD model: feed audio, learn when the reply ends.
+
+Pure numpy + onnxruntime; the model file ships inside faster-whisper. The recorder feeds 16 kHz
+mono blocks of any length as they arrive; the end-pointer cuts them into 32 ms frames, carries
+the model's recurrent state from frame to frame and decides when speech started and when the
+trainee has finished (a long enough silence after speech), or that nobody spoke at all.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from simulator.audio import WHISPER_RATE, Samples
+from simulator.errors import AudioError
+
+VAD_RATE = WHISPER_RATE  # 16000 Hz, the rate the model was trained at
+FRAME = 512  # samples per model step: 32 ms at 16 kHz
+FRAME_S = FRAME / VAD_RATE  # 0.032 s
+CONTEXT = 64  # samples of the previous frame the model sees before each frame (4 ms)
+STATE_SHAPE = (1, 1, 128)  # the LSTM's h and c
+MODEL_FILE = "silero_vad_v6.onnx"
+
+Status = Literal["waiting", "speaking", "pausing", "ended", "no_speech", "too_long"]
+FINAL: frozenset[Status] = frozenset({"ended", "no_speech", "too_long"})
+
+
+@dataclass(frozen=True)
+class VadOptions:
+    """How the end-pointer decides: probability thresholds and the durations that end a turn."""
+
+    threshold: float = 0.5  # a frame at or above this speech probability is speech
+    neg_threshold: float = 0.35  # a frame below this is silence (in between keeps the last state)
+    min_speech_s: float = 0.25  # speech must add up to this much before a reply counts as begun
+    start_gap_s: float = 0.3  # silence this long before min_speech_s is reached drops the start
+    end_silence_s: float = 1.2  # silence after speech that ends the turn; a ~1 s pause does not
+    no_speech_timeout_s: float = 8.0  # give up if no speech begins this long after listening starts
+    max_reply_s: float = 60.0  # a reply is cut off after this long (from its first speech)
+
+    def __post_init__(self) -> None:
+        """Reject settings that cannot work together."""
+        if not 0.0 < self.neg_threshold <= self.threshold < 1.0:
+            raise ValueError("need 0 < neg_threshold <= threshold < 1")
+        for name in ("min_speech_s", "end_silence_s", "no_speech_timeout_s", "max_reply_s"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name} must be positive")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Where the turn stands; times in seconds from the first sample fed to the end-pointer."""
+
+    status: Status
+    elapsed_s: float
+    speech_start_s: float | None = None
+    speech_end_s: float | None = None
+
+    @property
+    def final(self) -> bool:
+        """True once the turn is over (ended, timed out without speech, or too long)."""
+        return self.status in FINAL
+
+
+def model_path() -> Path:
+    """Locate the Silero model inside the installed faster-whisper package without importing it."""
+    spec = importlib.util.find_spec("faster_whisper")
+    if spec is None or not spec.submodule_search_locations:
+        raise AudioError("the Silero VAD model needs faster-whisper; reinstall the project")
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / "assets" / MODEL_FILE
+        if path.is_file():
+            return path
+    raise AudioError(f"{MODEL_FILE} is missing from faster-whisper; reinstall the project")
+
+
+class SileroModel:
+    """The Silero VAD network loaded once; ``step`` runs frames with explicit recurrent state."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        import onnxruntime
+
+        opts = onnxruntime.SessionOptions()
+        opts.inter_op_num_threads = 1
+        opts.intra_op_num_threads = 1
+        opts.log_severity_level = 4
+        self._session: Any = onnxruntime.InferenceSession(
+            str(path or model_path()), providers=["CPUExecutionProvider"], sess_options=opts
+        )
+
+    def step(
+        self, frames: Samples, context: Samples, h: Samples, c: Samples
+    ) -> tuple[Samples, Samples, Samples]:
+        """Speech probability per 512-sample frame (shape (n, 512)); returns (probs, h, c)."""
+        prev = np.concatenate([context[None, :], frames[:-1, -CONTEXT:]], axis=0)
+        batch = np.ascontiguousarray(np.concatenate([prev, frames], axis=1), dtype=np.float32)
+        probs, h_out, c_out = self._session.run(None, {"input": batch, "h": h, "c": c})
+        return (
+            np.asarray(probs, dtype=np.float32).reshape(-1),
+            np.asarray(h_out, dtype=np.float32),
+            np.asarray(c_out, dtype=np.float32),
+        )
+
+
+class Endpointer:
+    """Streaming turn detector: ``feed`` 16 kHz blocks, read the ``Decision`` it returns."""
+
+    def __init__(self, options: VadOptions | None = None, model: SileroModel | None = None) -> None:
+        self.options = options or VadOptions()
+        self._model = model or SileroModel()
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._context = np.zeros(CONTEXT, dtype=np.float32)
+        self._h = np.zeros(STATE_SHAPE, dtype=np.float32)
+        self._c = np.zeros(STATE_SHAPE, dtype=np.float32)
+        self._frames = 0  # frames judged so far
+        self._in_speech = False  # hysteresis state of the last frame
+        self._candidate: int | None = None  # first frame of speech not yet long enough to count
+        self._candidate_speech = 0  # speech frames since the candidate began
+        self._start: int | None = None  # first frame of the confirmed reply
+        self._last_speech: int | None = None  # last speech frame of the confirmed reply
+        self._listen_from = 0.0  # seconds; the no-speech timeout counts from here
+        self._decision = Decision("waiting", 0.0)
+
+    @property
+    def decision(self) -> Decision:
+        """The latest decision (final ones stay final)."""
+        return self._decision
+
+    def listen_from(self, seconds: float) -> None:
+        """Count the no-speech timeout from this time (e.g. when the client stops talking)."""
+        self._listen_from = max(0.0, seconds)
+
+    def feed(self, samples: Samples) -> Decision:
+        """Judge the new 16 kHz samples (any length) and return the updated decision."""
+        if self._decision.final:
+            return self._decision
+        data = np.concatenate([self._pending, np.asarray(samples, dtype=np.float32).reshape(-1)])
+        usable = len(data) // FRAME * FRAME
+        self._pending = data[usable:]
+        if usable == 0:
+            return self._decision
+        frames = data[:usable].reshape(-1, FRAME)
+        probs, self._h, self._c = self._model.step(frames, self._context, self._h, self._c)
+        self._context = frames[-1, -CONTEXT:].copy()
+        for prob in probs:
+            self._judge(float(prob))
+            if self._decision.final:
+                break
+        return self._decision
+
+    def _judge(self, prob: float) -> None:
+        """Advance the state machine by one frame with its speech probability."""
+        opt = self.options
+        index = self._frames
+        self._frames += 1
+        if prob >= opt.threshold:
+            self._in_speech = True
+        elif prob < opt.neg_threshold:
+            self._in_speech = False
+        now = self._frames * FRAME_S
+        if self._start is None:
+            self._track_candidate(index)
+        elif self._in_speech:
+            self._last_speech = index
+        self._decide(now)
+
+    def _track_candidate(self, index: int) -> None:
+        """Before the reply begins: confirm a start once enough speech gathers, drop blips."""
+        opt = self.options
+        if self._in_speech:
+            if self._candidate is None:
+                self._candidate, self._candidate_speech = index, 0
+            self._candidate_speech += 1
+            self._last_speech = index
+            if self._candidate_speech * FRAME_S >= opt.min_speech_s:
+                self._start = self._candidate
+        elif (
+            self._candidate is not None
+            and self._last_speech is not None
+            and (index - self._last_speech) * FRAME_S >= opt.start_gap_s
+        ):
+            self._candidate, self._last_speech = None, None
+
+    def _decide(self, now: float) -> None:
+        """Turn the frame counters into a decision."""
+        opt = self.options
+        if self._start is None or self._last_speech is None:
+            status: Status = "waiting"
+            if now - self._listen_from >= opt.no_speech_timeout_s:
+                status = "no_speech"
+            self._decision = Decision(status, now)
+            return
+        start_s = self._start * FRAME_S
+        end_s = (self._last_speech + 1) * FRAME_S
+        if now - end_s >= opt.end_silence_s:
+            status = "ended"
+        elif now - start_s >= opt.max_reply_s:
+            status = "too_long"
+        else:
+            status = "speaking" if self._in_speech else "pausing"
+        self._decision = Decision(status, now, start_s, end_s)
+
+
+def find_turn(
+    samples: Samples, options: VadOptions | None = None, model: SileroModel | None = None
+) -> Decision:
+    """Run a whole 16 kHz clip through a fresh end-pointer, block by block, as a recorder would."""
+    pointer = Endpointer(options, model)
+    for offset in range(0, len(samples), 1600):  # 0.1 s blocks, like a sound card's callback
+        decision = pointer.feed(samples[offset : offset + 1600])
+        if decision.final:
+            return decision
+    return pointer.decision

@@ -1,0 +1,1 @@
+"""Helpers shared by the tests: real speech clips and the virtual PulseAudio devices."""
