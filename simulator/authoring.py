@@ -155,11 +155,10 @@ def _format(loc: Loc) -> str:
 def json_schema() -> dict[str, Any]:
     """The JSON Schema of persona files, generated from the pydantic model."""
     schema = Persona.model_json_schema()
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "https://voice-roleplay.invalid/personas/schema.json",
-        **schema,
-    }
+    # A line may also be written as a bare string (Stage accepts both).
+    lines = schema["$defs"]["Stage"]["properties"]["lines"]
+    lines["items"] = {"anyOf": [{"type": "string", "minLength": 1}, lines["items"]]}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
 def schema_text() -> str:
@@ -264,9 +263,9 @@ end:
   walk_out: ["{s["walk_out"]}"]
   turn_limit: ["{s["turn_limit"]}"]
 max_turns: 8
-practice_replies:            # 5 each, for recorded fixtures and scripted tests
-  good: ["{s["good"]}"]
-  poor: ["{s["poor"]}"]
+practice_replies:            # 5 each, in order, for recorded fixtures and scripted tests
+  good: []                   # e.g. "{s["good"]}"
+  poor: []                   # e.g. "{s["poor"]}"
 """
 
 
