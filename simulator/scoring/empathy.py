@@ -1,0 +1,106 @@
+"""Empathy 0-100 after EPITOME: emotional reaction, interpretation, exploration, minus harms."""
+
+from __future__ import annotations
+
+from simulator.scoring.acts import emotion_of, feeling_words
+from simulator.scoring.text import (
+    content_forms,
+    find_terms,
+    lexicon,
+    shared_forms,
+    tokens,
+)
+from simulator.types import Act, ActKind, ClientTurn, Evidence
+
+BASE = 25.0
+# EPITOME levels: none / weak / strong, for each of the three mechanisms.
+REACTION = {"weak": 12.0, "strong": 25.0}
+INTERPRETATION = {"weak": 12.0, "strong": 25.0}
+EXPLORATION = {"weak": 10.0, "strong": 20.0}
+AFFIRMATION = 5.0
+HARMS: dict[ActKind, tuple[float, str]] = {
+    "judgement": (-25.0, "judged or imposed values"),
+    "deflection": (-20.0, "deflected"),
+    "persuasion": (-15.0, "argued or lectured"),
+    "advice": (-15.0, "gave unsolicited advice"),
+    "reassurance": (-15.0, "reassured instead of acknowledging"),
+    "self_disclosure": (-12.0, "talked about yourself"),
+}
+_NEUTRAL_EMOTIONS = ("calm",)
+_WARM_ACTS = frozenset({"simple_reflection", "complex_reflection", "summary", "open_question",
+                        "closed_question", "affirmation", "encourager", "other", "information"})
+
+
+def asked_for_advice(client: ClientTurn) -> bool:
+    """True when the client's line asks what to do (advice is then solicited)."""
+    toks = tokens(client.text)
+    return bool(find_terms(lexicon(client.language).words("advice_requests"), toks))
+
+
+def _reaction(acts: tuple[Act, ...], client: ClientTurn) -> Evidence | None:
+    lex = lexicon(client.language)
+    weak: Evidence | None = None
+    for act in acts:
+        if act.kind not in _WARM_ACTS:
+            continue
+        toks = tokens(act.text)
+        for term in feeling_words(toks, lex):
+            group = emotion_of(term, lex)
+            if group == client.state.emotion and group not in _NEUTRAL_EMOTIONS:
+                return Evidence("empathy", REACTION["strong"],
+                                f"named the client's feeling ({group})", act.text)
+            weak = weak or Evidence("empathy", REACTION["weak"], "named a feeling", act.text)
+        generic = find_terms(lex.words("sympathy"), toks) + feeling_words(toks, lex, ("generic",))
+        if generic and weak is None:
+            weak = Evidence("empathy", REACTION["weak"], "acknowledged it is hard", act.text)
+    return weak
+
+
+def _interpretation(acts: tuple[Act, ...]) -> Evidence | None:
+    for kind in ("complex_reflection", "summary"):
+        act = next((a for a in acts if a.kind == kind), None)
+        if act:
+            return Evidence("empathy", INTERPRETATION["strong"],
+                            f"{kind.replace('_', ' ')}: understood the meaning", act.text)
+    act = next((a for a in acts if a.kind == "simple_reflection"), None)
+    if act:
+        return Evidence("empathy", INTERPRETATION["weak"], "simple reflection", act.text)
+    return None
+
+
+def _exploration(acts: tuple[Act, ...], client: ClientTurn) -> Evidence | None:
+    lang = client.language
+    lex = lexicon(lang)
+    client_forms = content_forms(" ".join((client.text, *client.cues)), lang)
+    weak: Evidence | None = None
+    for act in acts:
+        if act.kind != "open_question":
+            continue
+        toks = tokens(act.text)
+        personal = shared_forms(content_forms(act.text, lang), client_forms) or feeling_words(
+            toks, lex, ("generic",)
+        )
+        if personal:
+            return Evidence("empathy", EXPLORATION["strong"],
+                            "open question about the client's experience", act.text)
+        weak = weak or Evidence("empathy", EXPLORATION["weak"], "open question", act.text)
+    return weak
+
+
+def score_empathy(acts: tuple[Act, ...], client: ClientTurn) -> tuple[float, tuple[Evidence, ...]]:
+    """Empathy points (unclamped) and the evidence for each change."""
+    ev = [e for e in (_reaction(acts, client), _interpretation(acts), _exploration(acts, client))
+          if e is not None]
+    aff = next((a for a in acts if a.kind == "affirmation"), None)
+    if aff:
+        ev.append(Evidence("empathy", AFFIRMATION, "affirmation", aff.text))
+    solicited = asked_for_advice(client)
+    for kind, (pts, reason) in HARMS.items():
+        hits = [a for a in acts if a.kind == kind]
+        if not hits:
+            continue
+        if kind == "advice" and solicited:
+            pts, reason = pts / 3, "advice the client asked for, given early"
+        total = pts * (1 + 0.5 * (len(hits) - 1))
+        ev.append(Evidence("empathy", total, reason, hits[0].text))
+    return BASE + sum(e.points for e in ev), tuple(ev)

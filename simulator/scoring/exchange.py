@@ -1,0 +1,42 @@
+"""Score one exchange: acts, then listening, empathy and pacing, each clamped to 0-100."""
+
+from __future__ import annotations
+
+from simulator.scoring.acts import classify_acts
+from simulator.scoring.empathy import score_empathy
+from simulator.scoring.listening import score_listening
+from simulator.scoring.pacing import pacing_metrics, score_pacing
+from simulator.types import ClientTurn, Scores, Transcript
+
+
+def clamp(points: float) -> int:
+    """Round to an integer score between 0 and 100."""
+    return round(min(100.0, max(0.0, points)))
+
+
+def score_exchange(
+    client: ClientTurn,
+    reply: Transcript,
+    *,
+    response_latency_s: float | None = None,
+    client_duration_s: float | None = None,
+) -> Scores:
+    """Scores of the trainee's reply to one client line; pacing is None for typed text."""
+    language = client.language
+    acts = classify_acts(reply.text, language, client, reply.words)
+    listening, ev_l = score_listening(acts, client, reply.text)
+    empathy, ev_e = score_empathy(acts, client)
+    metrics = pacing_metrics(reply.words, language, response_latency_s, client_duration_s)
+    pacing: int | None = None
+    ev_p: tuple[object, ...] = ()
+    if metrics is not None:
+        points, ev_p = score_pacing(metrics, client)
+        pacing = clamp(points)
+    return Scores(
+        listening=clamp(listening),
+        empathy=clamp(empathy),
+        pacing=pacing,
+        acts=acts,
+        evidence=(*ev_l, *ev_e, *ev_p),  # type: ignore[arg-type]
+        pacing_metrics=metrics,
+    )

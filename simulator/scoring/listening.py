@@ -1,0 +1,76 @@
+"""Listening 0-100: did the reply pick up the client's cues and keep the focus on the client."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from simulator.scoring.cues import client_cues, picked_up
+from simulator.scoring.text import content_forms, shared_forms, tokens
+from simulator.types import Act, ClientTurn, Evidence
+
+BASE = 50.0
+CUE_POINTS = 30.0  # all cues picked up
+NO_CUE_PENALTY = -10.0
+ACT_POINTS = {
+    "summary": 15.0,
+    "complex_reflection": 12.0,
+    "simple_reflection": 8.0,
+    "open_question": 8.0,
+    "encourager": 4.0,
+}
+EXTRA_CLOSED_QUESTION = -8.0  # each closed question after the first
+SUBJECT_CHANGE = -15.0
+DEFLECTION = -10.0
+ADVICE_FIRST = -8.0  # advice with no reflection or question before it
+LONG_REPLY_FACTOR = 3.0  # reply words over client words before "talking far longer"
+LONG_REPLY_MIN_WORDS = 40
+LONG_REPLY = -10.0
+
+
+def score_listening(
+    acts: tuple[Act, ...], client: ClientTurn, reply_text: str
+) -> tuple[float, tuple[Evidence, ...]]:
+    """Listening points (unclamped) and the evidence for each change."""
+    ev: list[Evidence] = []
+    lang = client.language
+    reply_forms = content_forms(reply_text, lang)
+    cues = client_cues(client)
+    if cues:
+        hits = [(c.text, picked_up(c, reply_forms)) for c in cues]
+        got = [(c, w) for c, w in hits if w]
+        if got:
+            pts = CUE_POINTS * len(got) / len(cues)
+            names = ", ".join(c for c, _ in got)
+            quote = ", ".join(dict.fromkeys(w for _, ws in got for w in ws))
+            ev.append(Evidence("listening", pts, f"picked up the client's cues: {names}", quote))
+        else:
+            missed = ", ".join(c.text for c in cues[:4])
+            ev.append(Evidence("listening", NO_CUE_PENALTY, f"none of the client's cues: {missed}"))
+    counts = Counter(a.kind for a in acts)
+    for kind, pts in ACT_POINTS.items():
+        first = next((a for a in acts if a.kind == kind), None)
+        if first is not None:
+            ev.append(Evidence("listening", pts, kind.replace("_", " "), first.text))
+    closed = [a for a in acts if a.kind == "closed_question"]
+    if len(closed) >= 2:
+        quote = " / ".join(a.text for a in closed)
+        ev.append(Evidence("listening", EXTRA_CLOSED_QUESTION * (len(closed) - 1),
+                           f"{len(closed)} closed questions stacked", quote))
+    if counts["deflection"]:
+        d = next(a for a in acts if a.kind == "deflection")
+        ev.append(Evidence("listening", DEFLECTION, "deflected the client's need", d.text))
+    engaged = any(a.kind in ACT_POINTS for a in acts)
+    if not engaged and not shared_forms(reply_forms, content_forms(client.text, lang)):
+        ev.append(Evidence("listening", SUBJECT_CHANGE, "moved away from what the client said",
+                           acts[0].text if acts else ""))
+    first_advice = next((i for i, a in enumerate(acts) if a.kind in ("advice", "persuasion")), None)
+    if first_advice is not None and not any(
+        a.kind in ACT_POINTS or a.kind == "closed_question" for a in acts[:first_advice]
+    ):
+        ev.append(Evidence("listening", ADVICE_FIRST, "advice before showing you had heard",
+                           acts[first_advice].text))
+    n_reply, n_client = len(tokens(reply_text)), len(tokens(client.text))
+    if n_reply > LONG_REPLY_MIN_WORDS and n_reply > LONG_REPLY_FACTOR * max(n_client, 1):
+        ev.append(Evidence("listening", LONG_REPLY,
+                           f"talked far longer than the client ({n_reply} words to {n_client})"))
+    return BASE + sum(e.points for e in ev), tuple(ev)

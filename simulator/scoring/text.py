@@ -1,0 +1,181 @@
+"""Text helpers shared by the scorers: lexicons, sentences, tokens, stems, syllables."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, cast
+
+import simplemma
+import snowballstemmer
+import yaml
+
+_STEMMER_NAMES = {"en": "english", "fi": "finnish", "nl": "dutch"}
+_TOKEN_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+_SENTENCE_RE = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+|(?<=[.!?])(?=[A-ZÄÖÅ])|\n+")
+_VOWELS = "aeiouyäöåéèëïü"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """One language's word lists, loaded from ``lexicon/<lang>.yaml``."""
+
+    language: str
+    data: Mapping[str, Any]
+
+    def words(self, key: str) -> tuple[str, ...]:
+        """Return the flat word or phrase list stored under ``key`` (empty if absent)."""
+        value = self.data.get(key, ())
+        return tuple(str(v).lower() for v in value)
+
+    def section(self, key: str) -> Mapping[str, Any]:
+        """Return the mapping stored under ``key`` (empty if absent)."""
+        value = self.data.get(key, {})
+        return cast(Mapping[str, Any], value)
+
+
+@cache
+def lexicon(language: str) -> Lexicon:
+    """Load (once) the word lists for ``language``, falling back to English if unknown."""
+    lang = language if language in _STEMMER_NAMES else "en"
+    raw = resources.files("simulator.scoring").joinpath(f"lexicon/{lang}.yaml").read_text(
+        encoding="utf-8"
+    )
+    return Lexicon(lang, cast(Mapping[str, Any], yaml.safe_load(raw)))
+
+
+def norm_lang(language: str) -> str:
+    """Map a language code such as ``en-GB`` or ``FI`` to one of en, fi, nl."""
+    code = language.lower()[:2]
+    return code if code in _STEMMER_NAMES else "en"
+
+
+def split_sentences(text: str) -> tuple[str, ...]:
+    """Split a reply into sentences, keeping their end punctuation."""
+    parts = (p.strip() for p in _SENTENCE_RE.split(text.strip()))
+    return tuple(p for p in parts if p and _TOKEN_RE.search(p))
+
+
+def tokens(text: str) -> tuple[str, ...]:
+    """Lower-case word tokens; apostrophes normalised, hyphens kept inside words."""
+    return tuple(t.replace("’", "'") for t in _TOKEN_RE.findall(text.lower()))
+
+
+@cache
+def _stemmer(language: str) -> Any:
+    return snowballstemmer.stemmer(_STEMMER_NAMES[norm_lang(language)])
+
+
+@cache
+def stem(word: str, language: str) -> str:
+    """Snowball stem of one lower-case word."""
+    return str(_stemmer(language).stemWord(word))
+
+
+@cache
+def lemma(word: str, language: str) -> str:
+    """Dictionary form of one lower-case word (simplemma), lower-cased."""
+    return str(simplemma.lemmatize(word, lang=norm_lang(language))).lower()
+
+
+@dataclass(frozen=True)
+class Form:
+    """A word with its stem and lemma, so inflected forms can be matched."""
+
+    word: str
+    stem: str
+    lemma: str
+
+    def matches(self, other: Form) -> bool:
+        """True when two forms share a lemma or stem, or one stem extends the other."""
+        if self.lemma == other.lemma or self.stem == other.stem:
+            return True
+        short, long_ = sorted((self.stem, other.stem), key=len)
+        return len(short) >= 4 and long_.startswith(short)
+
+
+def forms(words: Iterable[str], language: str) -> tuple[Form, ...]:
+    """Stem and lemmatise each token."""
+    return tuple(Form(w, stem(w, language), lemma(w, language)) for w in words)
+
+
+def content_forms(text: str, language: str) -> tuple[Form, ...]:
+    """Forms of the content words of ``text`` (stop words and very short words dropped)."""
+    stop = set(lexicon(language).words("stopwords"))
+    kept = [t for t in tokens(text) if t not in stop and len(t) >= 3 and not t.isdigit()]
+    return forms(kept, language)
+
+
+def shared_forms(reply: Sequence[Form], source: Sequence[Form]) -> tuple[Form, ...]:
+    """Forms of ``reply`` that match some form of ``source``, each reply word once."""
+    seen: set[str] = set()
+    out: list[Form] = []
+    for f in reply:
+        if f.word not in seen and any(f.matches(s) for s in source):
+            seen.add(f.word)
+            out.append(f)
+    return tuple(out)
+
+
+def term_matches(term: str, toks: Sequence[str]) -> int:
+    """Index where a lexicon phrase occurs in ``toks`` (-1 if absent).
+
+    A phrase is space-separated words; a word ending in ``*`` matches any word it begins.
+    """
+    parts = term.split()
+    n = len(parts)
+    for i in range(len(toks) - n + 1):
+        if all(_word_match(p, toks[i + j]) for j, p in enumerate(parts)):
+            return i
+    return -1
+
+
+def _word_match(pattern: str, word: str) -> bool:
+    if pattern.endswith("*"):
+        return word.startswith(pattern[:-1])
+    return word == pattern
+
+
+def find_terms(terms: Iterable[str], toks: Sequence[str]) -> tuple[str, ...]:
+    """The lexicon phrases that occur in ``toks``."""
+    return tuple(t for t in terms if term_matches(t, toks) >= 0)
+
+
+def starts_with(terms: Iterable[str], toks: Sequence[str]) -> str | None:
+    """The first lexicon phrase that ``toks`` begins with, if any."""
+    for t in terms:
+        parts = t.split()
+        if len(parts) <= len(toks) and all(
+            _word_match(p, toks[j]) for j, p in enumerate(parts)
+        ):
+            return t
+    return None
+
+
+def syllables(word: str, language: str) -> int:
+    """Approximate syllable count: vowel groups, with Finnish diphthongs and English silent e."""
+    w = word.lower()
+    lang = norm_lang(language)
+    groups = re.findall(f"[{_VOWELS}]+", w)
+    if not groups:
+        return 1 if any(c.isalnum() for c in w) else 0
+    count = 0
+    for g in groups:
+        if lang == "fi" and len(g) > 2:
+            count += len(g) - 1  # a long vowel or diphthong followed by another vowel
+        elif lang == "fi" and len(g) == 2 and g[0] != g[1] and g not in _FI_DIPHTHONGS:
+            count += 2
+        else:
+            count += 1
+    if lang == "en" and w.endswith("e") and not w.endswith(("le", "ee", "ye")) and count > 1:
+        count -= 1
+    return max(count, 1)
+
+
+_FI_DIPHTHONGS = frozenset(
+    ["ai", "ei", "oi", "ui", "yi", "äi", "öi", "au", "eu", "iu", "ou", "ey", "iy", "äy",
+     "öy", "ie", "uo", "yö"]
+)

@@ -1,0 +1,106 @@
+"""Tests of score_exchange: rankings that any sane scorer must respect, in all three languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.scoring import score_exchange
+from simulator.types import ClientTurn, EmotionalState, Transcript
+
+CLIENT = {
+    "en": "I have called five times this week and nobody calls me back. I am so angry.",
+    "fi": "Olen soittanut viisi kertaa tällä viikolla, eikä kukaan soita takaisin. "
+    "Olen tosi vihainen.",
+    "nl": "Ik heb deze week al vijf keer gebeld en niemand belt me terug. Ik ben echt boos.",
+}
+EMPATHIC = {
+    "en": "It sounds like you feel ignored when nobody calls you back, and you're angry.",
+    "fi": "Kuulostaa siltä, että olet tosi vihainen, kun kukaan ei soita sinulle takaisin.",
+    "nl": "Het klinkt alsof je je genegeerd voelt omdat niemand je terugbelt. Dat maakt je boos.",
+}
+ADVICE = {
+    "en": "You should go to the office in person tomorrow.",
+    "fi": "Sinun kannattaa mennä huomenna toimistoon paikan päälle.",
+    "nl": "Je moet morgen gewoon zelf naar het kantoor gaan.",
+}
+JUDGEMENT = {
+    "en": "Well, that's your own fault for not going in person.",
+    "fi": "No, se on ihan oma vikasi, kun et mennyt paikan päälle.",
+    "nl": "Tja, dat is je eigen schuld, had je maar langs moeten gaan.",
+}
+REASSURANCE = {
+    "en": "Don't worry, it'll be fine.",
+    "fi": "Älä huoli, kyllä se siitä järjestyy.",
+    "nl": "Maak je geen zorgen, het komt wel goed.",
+}
+
+
+def client(lang: str) -> ClientTurn:
+    """Return the angry caller in the given language."""
+    return ClientTurn(CLIENT[lang], EmotionalState("angry", 0.8), (), lang)  # type: ignore[arg-type]
+
+
+def typed(text: str, lang: str) -> Transcript:
+    """Wrap typed text as a transcript."""
+    return Transcript.from_text(text, lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "nl"])
+@pytest.mark.parametrize("bad", [ADVICE, JUDGEMENT, REASSURANCE])
+def test_empathic_reflection_beats_advice_judgement_reassurance(
+    lang: str, bad: dict[str, str]
+) -> None:
+    """An empathic reflection beats advice, judgement and reassurance on empathy and listening."""
+    good = score_exchange(client(lang), typed(EMPATHIC[lang], lang))
+    worse = score_exchange(client(lang), typed(bad[lang], lang))
+    assert good.empathy >= worse.empathy + 30
+    assert good.listening > worse.listening
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "nl"])
+def test_judgement_costs_more_empathy_than_reassurance(lang: str) -> None:
+    """Judgement is the most harmful reply, below reassurance."""
+    judged = score_exchange(client(lang), typed(JUDGEMENT[lang], lang))
+    reassured = score_exchange(client(lang), typed(REASSURANCE[lang], lang))
+    assert judged.empathy < reassured.empathy
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "nl"])
+def test_typed_reply_has_no_pacing(lang: str) -> None:
+    """Typed text has no word timings, so pacing is None."""
+    scores = score_exchange(client(lang), typed(EMPATHIC[lang], lang))
+    assert scores.pacing is None
+    assert scores.pacing_metrics is None
+
+
+def test_scores_stay_in_range_and_list_evidence() -> None:
+    """Scores are integers 0-100 and every score has at least one piece of evidence."""
+    scores = score_exchange(client("en"), typed(EMPATHIC["en"] + " " + ADVICE["en"], "en"))
+    assert 0 <= scores.listening <= 100 and 0 <= scores.empathy <= 100
+    assert {e.score for e in scores.evidence} >= {"listening", "empathy"}
+    assert any(e.points < 0 and "advice" in e.reason for e in scores.evidence)
+
+
+def test_matching_feeling_beats_other_feeling() -> None:
+    """Naming the client's actual emotion earns more empathy than naming a different one."""
+    right = score_exchange(client("en"), typed("You're really angry about this.", "en"))
+    wrong = score_exchange(client("en"), typed("You're really sad about this.", "en"))
+    assert right.empathy > wrong.empathy
+
+
+def test_cue_pickup_in_finnish_counts_inflected_forms() -> None:
+    """A Finnish cue is picked up when the reply uses another inflected form of the word."""
+    c = ClientTurn("Pelkään, että menetän asuntoni.", EmotionalState("anxious", 0.7),
+                   ("asunto",), "fi")
+    scores = score_exchange(c, typed("Olet huolissasi asunnostasi.", "fi"))
+    cue = [e for e in scores.evidence if "cues" in e.reason]
+    assert cue and cue[0].points > 0 and "asunnostasi" in cue[0].quote
+
+
+def test_stacked_closed_questions_cost_listening() -> None:
+    """Three closed questions in a row score lower listening than one open question."""
+    stacked = score_exchange(client("en"), typed(
+        "Did you call the main number? Did you leave a message? Was it the right office?", "en"))
+    opened = score_exchange(client("en"), typed("What happened when you called?", "en"))
+    assert stacked.listening < opened.listening
+    assert any("stacked" in e.reason for e in stacked.evidence)
