@@ -84,8 +84,10 @@ def test_result_to_dict_has_stable_shape() -> None:
     data = result_to_dict(scores, give_feedback(c, scores))
     json.dumps(data)
     assert set(data) >= {"acts", "scores", "feedback", "evidence", "pacing"}
-    assert set(data["scores"]) == {"listening", "empathy", "pacing"}  # type: ignore[arg-type]
-    assert all(isinstance(v, int) for v in data["scores"].values())  # type: ignore[attr-defined]
+    score_map = data["scores"]
+    assert isinstance(score_map, dict)
+    assert set(score_map) == {"listening", "empathy", "pacing"}
+    assert all(isinstance(v, int) for v in score_map.values())
     pacing = data["pacing"]
     assert isinstance(pacing, dict)
     assert {"wpm", "syllables_per_second", "response_latency_s", "long_pauses",
