@@ -40,6 +40,10 @@ DEFAULT_ACT_EFFECTS: Mapping[ActKind, tuple[float, float]] = {
     "other": (0.0, 0.0),
 }
 REFLECTIONS: frozenset[ActKind] = frozenset({"simple_reflection", "complex_reflection", "summary"})
+# The client answers these aloud whenever they occur; other acts only when they open a stage.
+HARMFUL: frozenset[ActKind] = frozenset(
+    {"judgement", "persuasion", "deflection", "reassurance", "advice", "self_disclosure"}
+)
 # When a reply holds several acts, the client reacts to the first of these found in it.
 REACTION_ORDER: tuple[ActKind, ...] = (
     "judgement",
@@ -196,13 +200,26 @@ def _pick_line(persona: Persona, stage: int, turn: int, seed: int) -> Line:
     return lines[order[turn % len(lines)]]
 
 
-def reaction_kind(persona: Persona, kinds: Iterable[ActKind]) -> ActKind | None:
-    """The act of the reply the client reacts to aloud, if the persona has words for it."""
+def reaction_kind(
+    persona: Persona, kinds: Iterable[ActKind], opened_stage: bool = True
+) -> ActKind | None:
+    """The act of the reply the client reacts to aloud, if the persona has words for it.
+
+    Harmful acts are always answered; helpful ones only when the reply opened the next stage.
+    """
     present = set(kinds)
     for kind in REACTION_ORDER:
-        if kind in present and persona.reactions.get(kind):
+        wanted = kind in HARMFUL or opened_stage
+        if wanted and kind in present and persona.reactions.get(kind):
             return kind
     return None
+
+
+def _pick_reaction(persona: Persona, kind: ActKind, turn: int, seed: int) -> str:
+    """One of the persona's words for this act; consecutive uses differ while it has several."""
+    texts = persona.reactions[kind]
+    offset = random.Random(f"{persona.id}|{seed}|reaction|{kind}").randrange(len(texts))
+    return texts[(offset + turn) % len(texts)]
 
 
 def _turn(persona: Persona, state: EmotionalState, text: str, line: Line) -> ClientTurn:
@@ -238,8 +255,7 @@ def respond(
         return Step(new, None, outcome, rng.choice(closing))
     line = _pick_line(persona, new.stage, turn_index + 1, seed)
     text = line.text
-    kind = reaction_kind(persona, (act.kind for act in scores.acts))
+    kind = reaction_kind(persona, (act.kind for act in scores.acts), new.stage > state.stage)
     if kind is not None:
-        reaction = _rng(persona, seed, turn_index + 1, "reaction").choice(persona.reactions[kind])
-        text = f"{reaction} {text}"
+        text = f"{_pick_reaction(persona, kind, turn_index + 1, seed)} {text}"
     return Step(new, _turn(persona, new, text, line), None, None)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from types import UnionType
+from typing import Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -42,9 +43,7 @@ class EmotionVoice(_Strict):
 class Voice(_Strict):
     """The client's voice: a synthesizer preset, base rate and pitch, and per-emotion tweaks."""
 
-    preset: str | None = Field(
-        default=None, description="Synthesizer voice variant, e.g. 'm3' or 'f2'."
-    )
+    preset: str | None = Field(default=None, description="Voice variant, e.g. m3, f2.")
     rate: float = Field(default=1.0, gt=0.25, le=3.0, description="Base speaking-rate multiplier.")
     pitch: int = Field(default=0, ge=-50, le=50, description="Base pitch shift.")
     emotions: dict[Emotion, EmotionVoice] = Field(
@@ -77,30 +76,17 @@ class Line(_Strict):
     """One thing the client may say, with the cues it carries beyond its own words."""
 
     text: str = Field(min_length=1)
-    cues: tuple[str, ...] = Field(
-        default=(), description="Cues this line carries (e.g. an unsaid feeling)."
-    )
+    cues: tuple[str, ...] = Field(default=(), description="Cues carried, said or not.")
 
 
 class Stage(_Strict):
     """One layer of the client's story, disclosed once trust reaches the stage's threshold."""
 
     name: str = Field(min_length=1)
-    trust: float = Field(
-        default=0.0, ge=0.0, le=1.0, description="Trust needed to enter this stage."
-    )
-    max_intensity: float = Field(
-        default=1.0,
-        ge=0.0,
-        le=1.0,
-        description="The client only moves on when intensity is at most this.",
-    )
-    emotion: Emotion | None = Field(
-        default=None, description="Emotion shown here (default: start emotion)."
-    )
-    lines: tuple[Line, ...] = Field(
-        default=(), description="Alternative lines; one is chosen per turn."
-    )
+    trust: float = Field(default=0.0, ge=0.0, le=1.0, description="Trust to enter.")
+    max_intensity: float = Field(default=1.0, ge=0.0, le=1.0, description="Enter at or below.")
+    emotion: Emotion | None = Field(default=None, description="Default: start emotion.")
+    lines: tuple[Line, ...] = Field(default=(), description="Alternatives, one per turn.")
 
     @field_validator("lines", mode="before")
     @classmethod
@@ -122,17 +108,13 @@ class Rules(_Strict):
     """Tuning of the state rules; see docs/personas.md for the formula."""
 
     neutral_quality: float = Field(
-        default=0.5, ge=0.0, le=1.0, description="Reply quality that moves nothing."
+        default=0.5, ge=0.0, le=1.0, description="Quality that moves nothing."
     )
     quality_intensity: float = Field(
-        default=0.2, ge=0.0, le=2.0, description="Intensity change per quality."
+        default=0.2, ge=0.0, le=2.0, description="Intensity per quality."
     )
-    quality_trust: float = Field(
-        default=0.2, ge=0.0, le=2.0, description="Trust change per quality."
-    )
-    pacing_weight: float = Field(
-        default=0.2, ge=0.0, le=1.0, description="Weight of pacing in quality."
-    )
+    quality_trust: float = Field(default=0.2, ge=0.0, le=2.0, description="Trust per quality.")
+    pacing_weight: float = Field(default=0.2, ge=0.0, le=1.0, description="Pacing's weight.")
     feeling_named: ActEffect = Field(
         default=ActEffect(intensity=-0.08, trust=0.06),
         description="Extra effect of a reflection that names one of the client's feelings.",
@@ -140,51 +122,29 @@ class Rules(_Strict):
     acts: dict[ActKind, ActEffect] = Field(
         default_factory=dict, description="Overrides of the default effect of each act kind."
     )
-    upset_at: float = Field(
-        default=0.75, ge=0.0, le=1.0, description="From this intensity: upset emotion."
-    )
+    upset_at: float = Field(default=0.75, ge=0.0, le=1.0, description="Upset from here.")
     upset_emotion: Emotion | None = Field(default=None, description="Default: the start emotion.")
-    settled_at: float = Field(
-        default=0.3, ge=0.0, le=1.0, description="Up to this intensity: settled."
-    )
-    settled_emotion: Emotion | None = Field(
-        default=None, description="Default: the stage's emotion."
-    )
+    settled_at: float = Field(default=0.3, ge=0.0, le=1.0, description="Settled up to here.")
+    settled_emotion: Emotion | None = Field(default=None, description="Default: stage emotion.")
 
 
 class End(_Strict):
     """End conditions and the closing line for each way a session can end."""
 
-    walk_out_at: float = Field(
-        default=1.0, gt=0.0, le=1.0, description="Intensity at which the client leaves."
-    )
-    resolution: tuple[str, ...] = Field(
-        min_length=1, description="Closing lines after the last stage."
-    )
-    walk_out: tuple[str, ...] = Field(
-        min_length=1, description="What the client says when leaving."
-    )
-    turn_limit: tuple[str, ...] = Field(min_length=1, description="Closing lines when time is up.")
+    walk_out_at: float = Field(default=1.0, gt=0.0, le=1.0, description="The client leaves here.")
+    resolution: tuple[str, ...] = Field(min_length=1, description="Said on resolution.")
+    walk_out: tuple[str, ...] = Field(min_length=1, description="Said when leaving.")
+    turn_limit: tuple[str, ...] = Field(min_length=1, description="Said at the turn limit.")
 
 
 class Pacing(_Strict):
     """What pace suits this client (the pacing scorer may use it)."""
 
-    wpm_min: int = Field(
-        default=100, ge=40, le=250, description="Slowest comfortable words per minute."
-    )
-    wpm_max: int = Field(
-        default=150, ge=40, le=300, description="Fastest comfortable words per minute."
-    )
-    pause_min_s: float = Field(
-        default=0.2, ge=0.0, le=10.0, description="Shortest pause before replying."
-    )
-    pause_max_s: float = Field(
-        default=3.0, ge=0.0, le=30.0, description="Longest pause before replying."
-    )
-    max_talk_share: float = Field(
-        default=0.5, gt=0.0, le=1.0, description="Trainee's share of talk time."
-    )
+    wpm_min: int = Field(default=100, ge=40, le=250, description="Slowest good wpm.")
+    wpm_max: int = Field(default=150, ge=40, le=300, description="Fastest good wpm.")
+    pause_min_s: float = Field(default=0.2, ge=0.0, le=10.0, description="Shortest good pause.")
+    pause_max_s: float = Field(default=3.0, ge=0.0, le=30.0, description="Longest good pause.")
+    max_talk_share: float = Field(default=0.5, gt=0.0, le=1.0, description="Trainee's talk share.")
 
 
 class PracticeReplies(_Strict):
@@ -295,7 +255,10 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
-        raise PersonaError(f"{where}:{line}: not valid YAML: {exc.problem or exc}") from exc
+        problem = exc.problem or str(exc)
+        if exc.context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
+            problem += f" ({exc.context} started on line {exc.context_mark.line + 1})"
+        raise PersonaError(f"{where}:{line}: not valid YAML: {problem}") from exc
     except yaml.YAMLError as exc:
         raise PersonaError(f"{where}: not valid YAML: {exc}") from exc
     finally:
@@ -322,11 +285,43 @@ def line_of(loc: Loc, lines: Mapping[Loc, int]) -> int:
     return 1
 
 
-def _message(error: Mapping[str, Any]) -> str:
+def _model_at(loc: Loc) -> type[BaseModel] | None:
+    """The schema part (model) found at a location in a persona file, if it is one."""
+    current: Any = Persona
+    for part in loc:
+        current = _unwrap_optional(current)
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(str(part))
+            if field is None:
+                return None
+            current = field.annotation
+        elif get_origin(current) is tuple:
+            current = get_args(current)[0]
+        elif get_origin(current) is dict:
+            current = get_args(current)[1]
+        else:
+            return None
+    current = _unwrap_optional(current)
+    return current if isinstance(current, type) and issubclass(current, BaseModel) else None
+
+
+def _unwrap_optional(annotation: Any) -> Any:
+    """``X | None`` as ``X``."""
+    if get_origin(annotation) in (Union, UnionType):
+        options = [a for a in get_args(annotation) if a is not type(None)]
+        if len(options) == 1:
+            return options[0]
+    return annotation
+
+
+def _message(error: Mapping[str, Any], loc: Loc) -> str:
     """A short, lower-case problem description for one pydantic error."""
     kind = error["type"]
     if kind == "extra_forbidden":
-        return "unknown key"
+        model = _model_at(loc[:-1])
+        if model is None:
+            return "unknown key"
+        return "unknown key; allowed here: " + ", ".join(model.model_fields)
     if kind == "missing":
         return "field required"
     msg = str(error["msg"])
@@ -342,7 +337,7 @@ def validation_problems(
     for error in exc.errors():
         loc: Loc = tuple(p for p in error["loc"] if p != "[key]")
         line = line_of(loc, lines)
-        out.append((line, f"{where}:{line}: {format_loc(loc)}: {_message(error)}"))
+        out.append((line, f"{where}:{line}: {format_loc(loc)}: {_message(error, loc)}"))
     return sorted(out)
 
 

@@ -74,7 +74,7 @@ def test_missing_field_names_line_and_field(tmp_path: Path) -> None:
 def test_unknown_key_is_an_error_with_its_line(tmp_path: Path) -> None:
     """An unknown key names the exact line where it was typed."""
     path = write(tmp_path, MINIMAL.format(id="t") + "moood: angry\n")
-    with pytest.raises(PersonaError, match=r"t\.yaml:10: moood: unknown key$"):
+    with pytest.raises(PersonaError, match=r"t\.yaml:10: moood: unknown key; allowed here: "):
         load_persona(path)
 
 
