@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import get_args
 
 import pytest
+from pydantic import BaseModel
 
 from simulator.authoring import (
     check_files,
@@ -17,6 +19,7 @@ from simulator.authoring import (
 )
 from simulator.cli.personas import preview_lines
 from simulator.persona import (
+    Persona,
     bundled_personas_dir,
     check_persona_files,
     find_persona,
@@ -24,7 +27,6 @@ from simulator.persona import (
     load_persona,
 )
 from simulator.types import LANGUAGES, Language
-
 
 
 def test_every_bundled_persona_passes_check() -> None:
@@ -115,3 +117,48 @@ def test_preview_says_stage_lines_with_the_stage_emotion() -> None:
         if stem.startswith("stage"):
             stage = persona.stages[state.stage]
             assert state.emotion == (stage.emotion or persona.start.emotion)
+
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "personas.md"
+
+
+def _field_names(model: type[BaseModel]) -> set[str]:
+    """Every field name of a schema model and of the models inside it."""
+    names: set[str] = set()
+    for name, field in model.model_fields.items():
+        names.add(name)
+        for inner in (field.annotation, *get_args(field.annotation)):
+            for candidate in (inner, *get_args(inner)):
+                if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                    names |= _field_names(candidate)
+    return names
+
+
+def test_docs_name_every_schema_field() -> None:
+    """docs/personas.md mentions every key of the schema, nested ones included."""
+    text = DOCS.read_text(encoding="utf-8")
+    missing = sorted(name for name in _field_names(Persona) if f"`{name}`" not in text)
+    assert missing == []
+
+
+def test_docs_example_passes_check(tmp_path: Path) -> None:
+    """The minimal persona shown in the docs loads and passes check."""
+    text = DOCS.read_text(encoding="utf-8")
+    block = text.split("## A minimal persona", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "en-late-payer.yaml"
+    path.write_text(block, encoding="utf-8")
+    assert check_files([path]) == []
+
+
+def test_docs_describe_every_command() -> None:
+    """Every persona sub-command has its own entry in the docs."""
+    text = DOCS.read_text(encoding="utf-8")
+    for command in (
+        "personas list",
+        "personas check",
+        "personas new",
+        "personas preview",
+        "personas schema",
+        "roleplay simulate",
+    ):
+        assert f"`roleplay {command.removeprefix('roleplay ')}" in text, command
