@@ -8,6 +8,7 @@ with the lines they say, and the rules by which the trainee's replies move their
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import UnionType
@@ -373,6 +374,9 @@ def list_personas() -> list[Persona]:
 
 def find_persona(persona_id: str) -> Persona:
     """The persona with this id; a PersonaError lists the available ids if there is none."""
+    if not re.fullmatch(ID_PATTERN, persona_id):
+        available = ", ".join(p.id for p in list_personas()) or "none"
+        raise PersonaError(f"unknown persona '{persona_id}'; available: {available}")
     for folder in persona_dirs():
         candidate = folder / f"{persona_id}.yaml"
         if candidate.is_file():

@@ -141,3 +141,22 @@ def test_respond_is_deterministic_and_consistent(
         assert step.next_turn.text
     if turn + 1 >= persona.max_turns:
         assert step.outcome is not None
+
+
+@given(personas, states(), points, points, points, points, acts)
+def test_better_pacing_never_hurts(
+    persona: Persona,
+    state: EmotionalState,
+    listening: int,
+    empathy: int,
+    a: int,
+    b: int,
+    reply_acts: tuple[Act, ...],
+) -> None:
+    """With the same words, a better-paced spoken reply never raises intensity or lowers trust."""
+    stage = min(state.stage, len(persona.stages) - 1)
+    state = EmotionalState(state.emotion, state.intensity, state.trust, stage)
+    low = update_state(persona, state, Scores(listening, empathy, min(a, b), reply_acts))
+    high = update_state(persona, state, Scores(listening, empathy, max(a, b), reply_acts))
+    assert high.intensity <= low.intensity
+    assert high.trust >= low.trust

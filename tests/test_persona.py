@@ -150,3 +150,9 @@ def test_voice_for_emotion_without_preset_uses_base() -> None:
     voice = voice_for(persona, EmotionalState("calm", 0.2))
     assert voice.rate_scale == pytest.approx(persona.voice.rate)
     assert voice.pitch_shift == persona.voice.pitch
+
+
+def test_id_that_is_a_path_is_unknown() -> None:
+    """An id with path characters never reaches the file system and is reported as unknown."""
+    with pytest.raises(PersonaError, match=r"unknown persona '\.\./personas/en-angry-caller'"):
+        find_persona("../personas/en-angry-caller")
