@@ -183,6 +183,10 @@ class Persona(_Strict):
     pacing: Pacing = Pacing()
     practice_replies: PracticeReplies = PracticeReplies()
 
+    def __hash__(self) -> int:
+        """Hash by content, so personas can be cached or put in sets despite mapping fields."""
+        return hash(self.model_dump_json())
+
 
 # --- where things are -----------------------------------------------------------------------
 

@@ -156,3 +156,11 @@ def test_id_that_is_a_path_is_unknown() -> None:
     """An id with path characters never reaches the file system and is reported as unknown."""
     with pytest.raises(PersonaError, match=r"unknown persona '\.\./personas/en-angry-caller'"):
         find_persona("../personas/en-angry-caller")
+
+
+def test_persona_is_hashable_by_content() -> None:
+    """A persona can be hashed (e.g. for caching), equal personas hashing alike."""
+    first, second = find_persona("nl-weduwnaar"), find_persona("nl-weduwnaar")
+    assert first == second
+    assert hash(first) == hash(second)
+    assert len({first, second, find_persona("en-angry-caller")}) == 2
