@@ -8,7 +8,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from simulator.dialogue import cues_of, initial_state, mentions, update_state
+from simulator.dialogue import (
+    HARMFUL,
+    REFLECTIONS,
+    cues_of,
+    initial_state,
+    mentions,
+    update_state,
+)
 from simulator.errors import PersonaError
 from simulator.persona import (
     SCHEMA_VERSION,
@@ -108,12 +115,33 @@ def lint(persona: Persona) -> list[tuple[Loc, str]]:
             found.append((where, problem))
     for emotion in sorted(shown_emotions(persona) - set(persona.voice.emotions)):
         found.append((("voice", "emotions"), f"emotion '{emotion}' has no voice preset"))
+    found += _rule_problems(persona)
     for kind_name in ("good", "poor"):
         replies = getattr(persona.practice_replies, kind_name)
         if replies and len(replies) < 5:
             found.append(
                 (("practice_replies", kind_name), "give 5 replies for a five-exchange session")
             )
+    return found
+
+
+def _rule_problems(persona: Persona) -> list[tuple[Loc, str]]:
+    """Tuning that would make a harmful act help or a reflection hurt the client."""
+    found: list[tuple[Loc, str]] = []
+    for kind, effect in persona.rules.acts.items():
+        if kind in HARMFUL and (effect.intensity < 0 or effect.trust > 0):
+            found.append(
+                (("rules", "acts", kind), f"{kind} must not lower intensity or raise trust")
+            )
+        if kind in REFLECTIONS and (effect.intensity > 0 or effect.trust < 0):
+            found.append(
+                (("rules", "acts", kind), f"{kind} must not raise intensity or lower trust")
+            )
+    named = persona.rules.feeling_named
+    if named.intensity > 0 or named.trust < 0:
+        found.append(
+            (("rules", "feeling_named"), "naming a feeling must not raise intensity or lower trust")
+        )
     return found
 
 

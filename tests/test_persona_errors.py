@@ -29,7 +29,8 @@ SCHEMA_ERRORS: dict[str, list[str]] = {
     "unknown-nested-key": [":20: stages[1].lines[0].mood: unknown key; allowed here: text, cues"],
     "missing-field": [
         ":16: stages[1].name: field required",
-        ":16: stages[1].title: unknown key; allowed here: name, trust, max_intensity, emotion, lines",
+        ":16: stages[1].title: unknown key; allowed here:"
+        " name, trust, max_intensity, emotion, lines",
     ],
     "wrong-type": [
         ":9: start.intensity: input should be a valid number, unable to parse string as a number"
@@ -60,6 +61,9 @@ LINT_ERRORS: dict[str, list[str]] = {
     "id-mismatch": [":2: id: 'id-mismatch-other' does not match the file name"],
     "undeclared-line-cue": [
         ":16: stages[0].lines[0].cues[1]: 'hungry' is not one of the persona's cues"
+    ],
+    "harmful-act-helps": [
+        ":26: rules.acts.judgement: judgement must not lower intensity or raise trust"
     ],
     "few-practice-replies": [
         ":25: practice_replies.good: give 5 replies for a five-exchange session"
