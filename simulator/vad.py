@@ -1,4 +1,4 @@
-"""Streaming end-of-turn detection with the Silero VAD model: feed audio, learn when the reply ends.
+"""Silero VAD: streaming end-of-turn detection, and judging a microphone's speech and noise levels.
 
 Pure numpy + onnxruntime; the model file ships inside faster-whisper. The recorder feeds 16 kHz
 mono blocks of any length as they arrive; the end-pointer cuts them into 32 ms frames, carries
@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from simulator.audio import WHISPER_RATE, Samples
+from simulator.audio import WHISPER_RATE, Audio, Samples
 from simulator.errors import AudioError
 
 VAD_RATE = WHISPER_RATE  # 16000 Hz, the rate the model was trained at
@@ -214,3 +214,85 @@ def find_turn(
         if decision.final:
             return decision
     return pointer.decision
+
+
+def speech_probabilities(samples: Samples, model: SileroModel | None = None) -> Samples:
+    """Speech probability of each whole 32 ms frame of a 16 kHz clip (any rest is dropped)."""
+    usable = len(samples) // FRAME * FRAME
+    if usable == 0:
+        return np.zeros(0, dtype=np.float32)
+    zeros = np.zeros(STATE_SHAPE, dtype=np.float32)
+    frames = np.asarray(samples[:usable], dtype=np.float32).reshape(-1, FRAME)
+    probs, _, _ = (model or SileroModel()).step(frames, np.zeros(CONTEXT, np.float32), zeros, zeros)
+    return probs
+
+
+def to_db(value: float) -> float:
+    """Amplitude to dBFS, floored at -100 dB for silence."""
+    return float(20 * np.log10(max(value, 1e-5)))
+
+
+SILENT_PEAK_DB = -40.0  # dBFS; a microphone whose loudest sample stays below this is not working
+QUIET_SPEECH_DB = -35.0  # dBFS; speech RMS below this is too quiet for reliable recognition
+NOISY_FLOOR_DB = -45.0  # dBFS; a background RMS above this disturbs end-of-turn detection
+MIN_SNR_DB = 15.0  # dB between voice and background below which the room counts as noisy
+CLIPPED_SHARE = 0.001  # share of samples at full scale that means the input gain is too high
+
+
+@dataclass(frozen=True)
+class MicReport:
+    """What a microphone check heard: levels in dBFS, clipping, and plain-language warnings."""
+
+    peak_db: float
+    speech_db: float | None
+    noise_db: float | None
+    clipped_fraction: float
+    warnings: tuple[str, ...]
+
+    @property
+    def usable(self) -> bool:
+        """True when speech was heard and nothing is badly wrong."""
+        return not self.warnings
+
+
+def assess_mic(
+    audio: Audio, options: VadOptions | None = None, model: SileroModel | None = None
+) -> MicReport:
+    """Judge a 16 kHz microphone recording: silent, clipping, too quiet or too noisy."""
+    options = options or VadOptions()
+    samples = audio.resampled(VAD_RATE).samples
+    peak_db = to_db(float(np.max(np.abs(samples)))) if len(samples) else to_db(0.0)
+    clipped = audio.clipped_fraction()
+    if peak_db < SILENT_PEAK_DB:
+        silent = (
+            f"The microphone seems silent (peak {peak_db:.0f} dBFS): check it is plugged in, "
+            "not muted, and chosen with --input (see `roleplay devices`)."
+        )
+        return MicReport(peak_db, None, None, clipped, (silent,))
+    probs = speech_probabilities(samples, model)
+    frames = samples[: len(probs) * FRAME].reshape(-1, FRAME)
+    energy = np.mean(np.square(frames, dtype=np.float64), axis=1)
+    speech = energy[probs >= options.threshold]
+    background = energy[probs < options.neg_threshold]
+    speech_db = to_db(float(np.sqrt(np.mean(speech)))) if len(speech) else None
+    noise_db = to_db(float(np.sqrt(np.mean(background)))) if len(background) else None
+    warnings: list[str] = []
+    if speech_db is None:
+        warnings.append("No speech heard: say a sentence or two while the check runs.")
+    if clipped > CLIPPED_SHARE:
+        warnings.append(
+            f"The microphone clips ({clipped:.1%} of samples at full scale): "
+            "lower its input gain or move it further away."
+        )
+    if speech_db is not None and speech_db < QUIET_SPEECH_DB:
+        warnings.append(
+            f"Your voice is quiet ({speech_db:.0f} dBFS): move closer or raise the input gain."
+        )
+    if noise_db is not None and (
+        noise_db > NOISY_FLOOR_DB or (speech_db is not None and speech_db - noise_db < MIN_SNR_DB)
+    ):
+        warnings.append(
+            f"Background noise is high ({noise_db:.0f} dBFS): a quieter room or a headset "
+            "helps the program hear when you have finished."
+        )
+    return MicReport(peak_db, speech_db, noise_db, clipped, tuple(warnings))

@@ -1,0 +1,174 @@
+"""LiveAudio on virtual PulseAudio devices: real sounddevice streams, real Silero, real Whisper."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from support.pulse import PulseHarness
+from support.speech import espeak, first_loud_s, join, last_loud_s, silence, trimmed
+
+from simulator.audio import WHISPER_RATE, Audio, Transcriber
+from simulator.devices import LiveAudio, NoSpeechError
+from simulator.types import EmotionalState
+from simulator.vad import SileroModel, VadOptions
+
+pytestmark = pytest.mark.audio
+
+STATE = EmotionalState("angry", 0.7)
+LEAD_S = 0.2  # silence before the first word of each reply clip
+ENDPOINT_SLACK_S = 0.5  # the turn must end within end_silence_s plus this after the last word
+LATENCY_TOLERANCE_S = 0.25  # measured response latency vs. the pause the test left
+
+
+@pytest.fixture(scope="module")
+def model() -> SileroModel:
+    """One Silero model for every LiveAudio of this module."""
+    return SileroModel()
+
+
+@pytest.fixture
+def live(pulse: PulseHarness, model: SileroModel) -> Iterator[LiveAudio]:
+    """LiveAudio on the default (virtual) microphone and speaker, closed after the test."""
+    with LiveAudio(vad_options=VadOptions(no_speech_timeout_s=3.0), model=model) as audio:
+        yield audio
+
+
+@pytest.fixture(scope="module")
+def client_line() -> Audio:
+    """The client's line as espeak-ng says it (22.05 kHz, so playback must resample)."""
+    return espeak("I called three times and nobody called me back.")
+
+
+def reply_clip(*parts: str, pause_s: float = 0.0) -> Audio:
+    """A spoken reply at 16 kHz: the parts with ``pause_s`` of silence between, LEAD_S around."""
+    spoken = [trimmed(espeak(part).samples) for part in parts]
+    pieces = [silence(LEAD_S)]
+    for index, words in enumerate(spoken):
+        pieces += [silence(pause_s)] if index else []
+        pieces.append(words)
+    return Audio(join(*pieces, silence(LEAD_S)), WHISPER_RATE)
+
+
+def wait_for_speaker_end(pulse: PulseHarness, mark: int, line: Audio) -> None:
+    """Return once the virtual speaker has played the whole line and then 0.1 s of quiet."""
+    words_s = last_loud_s(line.samples) - first_loud_s(line.samples)
+    deadline = time.monotonic() + line.duration + 5.0
+    while time.monotonic() < deadline:
+        heard = pulse.speaker_since(mark)
+        loud = np.nonzero(np.abs(heard) > 0.02)[0]
+        played_s = (len(heard) - loud[0]) / WHISPER_RATE if len(loud) else 0.0
+        if played_s > words_s + 0.1 and np.abs(heard[-1600:]).max() < 0.01:
+            return
+        time.sleep(0.01)
+    raise AssertionError("the client's line never finished on the virtual speaker")
+
+
+def window_matches(
+    reference: np.ndarray, captured: np.ndarray, window_s: float = 0.25
+) -> list[tuple[float, int]]:
+    """Best normalised correlation and lag of each window of ``reference`` inside ``captured``."""
+    size = round(window_s * WHISPER_RATE)
+    n = 1 << int(np.ceil(np.log2(len(captured) + size)))
+    spectrum = np.fft.rfft(captured, n)
+    energy = np.concatenate([[0.0], np.cumsum(np.square(captured, dtype=np.float64))])
+    local = np.sqrt(np.maximum(energy[size:] - energy[:-size], 1e-12))
+    found = []
+    for start in range(0, len(reference) - size + 1, size):
+        window = reference[start : start + size]
+        if np.sqrt(np.sum(np.square(window))) < 0.5:  # a pause: nothing to recognise
+            continue
+        corr = np.fft.irfft(spectrum * np.conj(np.fft.rfft(window, n)), n)[: len(local)]
+        score = corr / (local * np.linalg.norm(window))
+        lag = int(np.argmax(score))
+        found.append((float(score[lag]), lag - start))
+    return found
+
+
+def test_client_line_reaches_the_speaker(
+    pulse: PulseHarness, live: LiveAudio, client_line: Audio
+) -> None:
+    """Every quarter-second of the client's line arrives on the speaker, in order and unaltered."""
+    mark = pulse.speaker_mark()
+    live.play(client_line)
+    live.wait_played()
+    wait_for_speaker_end(pulse, mark, client_line)
+    captured = pulse.speaker_since(max(0, mark - WHISPER_RATE // 2))  # the sink renders ahead
+    reference = client_line.resampled(WHISPER_RATE).samples
+    matches = window_matches(reference, captured)
+    assert len(matches) >= 6
+    assert min(score for score, _ in matches) > 0.9
+    lags = [lag for _, lag in matches]
+    assert max(lags) - min(lags) <= 0.01 * WHISPER_RATE  # no gap or repeat inside the line
+
+
+def test_reply_is_recorded_end_pointed_and_transcribed(
+    pulse: PulseHarness, live: LiveAudio, client_line: Audio, transcriber: Transcriber
+) -> None:
+    """A reply after a pause is recorded, ends soon after its last word, and Whisper reads it."""
+    reply = reply_clip("I am sorry, that sounds really frustrating.")
+    pause_s = 0.8
+    mark = pulse.speaker_mark()
+    live.play(client_line)
+    wait_for_speaker_end(pulse, mark, client_line)
+    time.sleep(pause_s)
+    player = pulse.play_into_mic(reply)
+    started = time.monotonic()
+    recorded = live.record_reply(STATE)
+    returned = time.monotonic() - started
+    player.wait(timeout=10)
+    assert returned - last_loud_s(reply.samples) <= (
+        live.vad_options.end_silence_s + ENDPOINT_SLACK_S
+    )
+    assert not recorded.talked_over
+    assert recorded.response_latency_s is not None
+    expected = pause_s + first_loud_s(reply.samples)
+    assert recorded.response_latency_s == pytest.approx(expected, abs=LATENCY_TOLERANCE_S)
+    text = transcriber.transcribe(recorded.audio, "en").text.lower()
+    assert "sorry" in text
+    assert "frustrat" in text
+
+
+def test_thinking_pause_does_not_end_the_turn(
+    pulse: PulseHarness, live: LiveAudio, transcriber: Transcriber
+) -> None:
+    """A one-second pause mid-sentence is kept inside the recorded reply, both halves heard."""
+    reply = reply_clip(
+        "I wonder whether, maybe,", "we could call the office together.", pause_s=1.0
+    )
+    player = pulse.play_into_mic(reply)
+    recorded = live.record_reply(STATE)
+    player.wait(timeout=10)
+    assert recorded.response_latency_s is None  # no client line was played before it
+    assert recorded.audio.duration >= reply.duration - 2 * LEAD_S - 0.1
+    text = transcriber.transcribe(recorded.audio, "en").text.lower()
+    assert "wonder" in text
+    assert "office" in text
+
+
+def test_reply_over_the_client_is_flagged_as_talking_over(
+    pulse: PulseHarness, live: LiveAudio, client_line: Audio
+) -> None:
+    """A reply that starts a second before the client finishes is marked as talking over."""
+    reply = reply_clip("Wait, wait, let me stop you there.")
+    live.play(client_line)
+    time.sleep(client_line.duration - 1.0)
+    player = pulse.play_into_mic(reply)
+    recorded = live.record_reply(STATE)
+    player.wait(timeout=10)
+    assert recorded.talked_over
+    assert recorded.response_latency_s is not None
+    assert -1.0 - LATENCY_TOLERANCE_S < recorded.response_latency_s < 0
+
+
+def test_silence_gives_no_speech(pulse: PulseHarness, live: LiveAudio, client_line: Audio) -> None:
+    """When nobody answers, record_reply raises NoSpeechError about when the timeout runs out."""
+    live.play(client_line)
+    started = time.monotonic()
+    with pytest.raises(NoSpeechError, match="didn't hear anything"):
+        live.record_reply(STATE)
+    waited = time.monotonic() - started
+    limit = client_line.duration + live.vad_options.no_speech_timeout_s + ENDPOINT_SLACK_S
+    assert live.vad_options.no_speech_timeout_s <= waited <= limit
