@@ -30,7 +30,7 @@ POST_ROLL_S = 0.3  # seconds kept after the last speech
 STALL_S = 3.0  # no microphone data for this long means the device stopped working
 PLAYBACK_GRACE_S = 5.0  # playback not finished this long after its length is treated as done
 NO_DEVICE_HINT = "Try `roleplay demo`, which needs no microphone."
-NOTHING_HEARD = "I didn't hear anything — try again?"
+NOTHING_HEARD = "I didn't hear anything"  # the session adds "— try again?"
 
 Device = int | str | None
 
@@ -103,6 +103,8 @@ class _Port:
 def _resolve(sd: ModuleType, device: Device, kind: str) -> _Port:
     """Find the device (index, name substring or default) and a rate/channel count it accepts."""
     want = WHISPER_RATE if kind == "input" else 48_000
+    if isinstance(device, str) and device.strip().isdigit():
+        device = int(device)
     try:
         info: Any = sd.query_devices(device, kind=kind)
     except (sd.PortAudioError, ValueError) as exc:
@@ -111,8 +113,6 @@ def _resolve(sd: ModuleType, device: Device, kind: str) -> _Port:
         raise AudioError(
             f"No microphone or speaker found: no {which} {role} ({exc}). {NO_DEVICE_HINT}"
         ) from exc
-    if isinstance(device, str) and device.strip().isdigit():
-        device = int(device)
     check = sd.check_input_settings if kind == "input" else sd.check_output_settings
     index = int(info["index"])
     for channels in (1, 2):

@@ -236,6 +236,7 @@ SILENT_PEAK_DB = -40.0  # dBFS; a microphone whose loudest sample stays below th
 QUIET_SPEECH_DB = -35.0  # dBFS; speech RMS below this is too quiet for reliable recognition
 NOISY_FLOOR_DB = -45.0  # dBFS; a background RMS above this disturbs end-of-turn detection
 MIN_SNR_DB = 15.0  # dB between voice and background below which the room counts as noisy
+NOISE_PERCENTILE = 20  # the background level is this percentile of the non-speech frames' energy
 CLIPPED_SHARE = 0.001  # share of samples at full scale that means the input gain is too high
 
 
@@ -275,7 +276,9 @@ def assess_mic(
     speech = energy[probs >= options.threshold]
     background = energy[probs < options.neg_threshold]
     speech_db = to_db(float(np.sqrt(np.mean(speech)))) if len(speech) else None
-    noise_db = to_db(float(np.sqrt(np.mean(background)))) if len(background) else None
+    # the quieter frames between words: a floor that ignores the fading ends of words
+    floor = np.percentile(background if len(background) else energy, NOISE_PERCENTILE)
+    noise_db = to_db(float(np.sqrt(floor)))
     warnings: list[str] = []
     if speech_db is None:
         warnings.append("No speech heard: say a sentence or two while the check runs.")
@@ -288,9 +291,7 @@ def assess_mic(
         warnings.append(
             f"Your voice is quiet ({speech_db:.0f} dBFS): move closer or raise the input gain."
         )
-    if noise_db is not None and (
-        noise_db > NOISY_FLOOR_DB or (speech_db is not None and speech_db - noise_db < MIN_SNR_DB)
-    ):
+    if noise_db > NOISY_FLOOR_DB or (speech_db is not None and speech_db - noise_db < MIN_SNR_DB):
         warnings.append(
             f"Background noise is high ({noise_db:.0f} dBFS): a quieter room or a headset "
             "helps the program hear when you have finished."

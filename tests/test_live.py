@@ -167,7 +167,7 @@ def test_silence_gives_no_speech(pulse: PulseHarness, live: LiveAudio, client_li
     """When nobody answers, record_reply raises NoSpeechError about when the timeout runs out."""
     live.play(client_line)
     started = time.monotonic()
-    with pytest.raises(NoSpeechError, match="didn't hear anything"):
+    with pytest.raises(NoSpeechError, match="hear anything"):
         live.record_reply(STATE)
     waited = time.monotonic() - started
     limit = client_line.duration + live.vad_options.no_speech_timeout_s + ENDPOINT_SLACK_S
