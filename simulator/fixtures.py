@@ -82,6 +82,7 @@ class FixtureAudio:
         }
         self._plan = PLANS[plan]
         self._count = 0
+        self._last: Path | None = None
         self.played: list[Audio] = []
 
     def play(self, audio: Audio) -> None:
@@ -89,13 +90,20 @@ class FixtureAudio:
         self.played.append(audio)
 
     def record_reply(self, state: EmotionalState) -> RecordedReply:
-        """Return the next recorded reply of the planned quality."""
+        """Return the planned quality's reply written for the client's current stage.
+
+        Replies are recorded in stage order; a reply is not repeated twice running.
+        """
         quality = self._plan[self._count % len(self._plan)]
         options = (
             self._by_quality[quality] or self._by_quality["good" if quality == "poor" else "poor"]
         )
-        fixture = options[self._count % len(options)]
+        pick = min(state.stage, len(options) - 1)
+        if options[pick].path == self._last and len(options) > 1:
+            pick = (pick + 1) % len(options)
+        fixture = options[pick]
         self._count += 1
+        self._last = fixture.path
         return RecordedReply(
             audio=read_audio(fixture.path),
             response_latency_s=fixture.response_latency_s,
