@@ -27,6 +27,7 @@ from simulator.vad import Endpointer, SileroModel, VadOptions, to_db
 BLOCK_S = 0.032  # seconds per microphone callback block (one Silero frame at 16 kHz)
 PRE_ROLL_S = 0.25  # seconds kept before the first detected speech, so no onset is clipped
 POST_ROLL_S = 0.3  # seconds kept after the last speech
+TAIL_LEVEL = 10 ** (-30 / 20)  # of the peak: quieter samples at a clip's end are not speech
 STALL_S = 3.0  # no microphone data for this long means the device stopped working
 PLAYBACK_GRACE_S = 5.0  # playback not finished this long after its length is treated as done
 NO_DEVICE_HINT = "Try `roleplay demo`, which needs no microphone."
@@ -161,12 +162,22 @@ class _Recorder:
         self.stream.close()
 
 
+def silent_tail_s(audio: Audio) -> float:
+    """Seconds of near-silence (30 dB under the peak) at the end of a clip, as after TTS speech."""
+    magnitude = np.abs(audio.samples)
+    if len(magnitude) == 0:
+        return 0.0
+    loud = np.nonzero(magnitude >= magnitude.max() * TAIL_LEVEL)[0]
+    return (len(magnitude) - 1 - int(loud[-1])) / audio.sample_rate
+
+
 class _Playback:
     """An output stream playing one clip; knows on the stream clock when its last sample sounds."""
 
     def __init__(self, sd: ModuleType, port: _Port, audio: Audio) -> None:
         samples = audio.resampled(port.rate).samples
         self.duration = len(samples) / port.rate
+        self.tail_s = silent_tail_s(audio)  # the clip's own silence after the client's last word
         self.done = threading.Event()
         self.ends_at: float | None = None  # stream clock time the last sample reaches the speaker
         self._pos = 0
@@ -198,11 +209,12 @@ class _Playback:
         self.started_at = float(self.stream.time)
 
     @property
-    def expected_end(self) -> float:
-        """When the last sample sounds: measured once played, estimated while still playing."""
-        if self.ends_at is not None:
-            return self.ends_at
-        return self.started_at + float(self.stream.latency) + self.duration
+    def speech_end(self) -> float:
+        """When the client's last word ends: measured once played, estimated while playing."""
+        end = self.ends_at
+        if end is None:
+            end = self.started_at + float(self.stream.latency) + self.duration
+        return end - self.tail_s
 
     def wait(self) -> None:
         """Block until the clip has been handed to the speaker (or its grace time ran out)."""
@@ -322,7 +334,7 @@ class LiveAudio:
             if playback is not None:
                 overdue = at - playback.started_at > playback.duration + PLAYBACK_GRACE_S
                 if playback.ends_at is not None:
-                    pointer.listen_from(playback.ends_at - origin)
+                    pointer.listen_from(playback.speech_end - origin)
                     playback = None
                 elif overdue:
                     pointer.listen_from(at - origin)
@@ -338,7 +350,7 @@ class LiveAudio:
         last = round((decision.speech_end_s + POST_ROLL_S) * WHISPER_RATE)
         latency = None
         if self._playback is not None and origin is not None:
-            latency = origin + decision.speech_start_s - self._playback.expected_end
+            latency = origin + decision.speech_start_s - self._playback.speech_end
         return RecordedReply(
             audio=Audio(samples[first:last], WHISPER_RATE),
             response_latency_s=latency,

@@ -5,6 +5,7 @@ Layout (all inside one temporary directory, nothing touches the user's own sound
     rp_speaker          null sink, the default output: what the program plays goes here
     rp_speaker.monitor  read by a ``parec`` that writes everything heard to ``speaker.f32``
     rp_mic_in           null sink the tests play the trainee's voice into (``paplay``)
+    rp_mic_in.monitor   read by a ``parec`` that writes it to ``mic.f32`` (ground truth)
     rp_mic              rp_mic_in.monitor remapped as a real source, the default input
 
 PortAudio reaches the daemon through ALSA's pulse plugin, so ``apply_env`` points this process
@@ -51,7 +52,7 @@ class PulseHarness:
             "PULSE_RUNTIME_PATH": str(runtime / "pulse"),
             "PULSE_SERVER": f"unix:{runtime / 'pulse' / 'native'}",
         }
-        self.capture_path = root / "speaker.f32"
+        self.captures = {"speaker": root / "speaker.f32", "mic": root / "mic.f32"}
         self._readers: list[subprocess.Popen[bytes]] = []
         self._saved: dict[str, str | None] = {}
 
@@ -92,11 +93,11 @@ class PulseHarness:
         )
         self.pactl("set-default-sink", SPEAKER)
         self.pactl("set-default-source", MIC)
-        with self.capture_path.open("wb") as sink:
-            self._readers.append(self._parec(f"{SPEAKER}.monitor", sink.fileno()))
-        self._readers.append(self._parec(f"{MIC_SINK}.monitor", subprocess.DEVNULL))
+        for name, monitor in (("speaker", SPEAKER), ("mic", MIC_SINK)):
+            with self.captures[name].open("wb") as sink:
+                self._readers.append(self._parec(f"{monitor}.monitor", sink.fileno()))
         deadline = time.monotonic() + 5
-        while self.speaker_mark() == 0 and time.monotonic() < deadline:
+        while 0 in self.marks().values() and time.monotonic() < deadline:
             time.sleep(0.01)
 
     def _parec(self, device: str, out: int) -> subprocess.Popen[bytes]:
@@ -142,16 +143,24 @@ class PulseHarness:
         self._saved.clear()
         rescan_portaudio()
 
+    def marks(self) -> dict[str, int]:
+        """How many samples each capture ("speaker", "mic") holds now: positions to read from."""
+        return {name: path.stat().st_size // 4 for name, path in self.captures.items()}
+
     def speaker_mark(self) -> int:
         """How many samples the speaker capture holds so far (a position to read from later)."""
-        return self.capture_path.stat().st_size // 4
+        return self.marks()["speaker"]
 
-    def speaker_since(self, mark: int) -> Samples:
-        """Everything the virtual speaker played since ``mark``, at 16 kHz."""
-        with self.capture_path.open("rb") as fh:
+    def since(self, name: str, mark: int) -> Samples:
+        """Everything the "speaker" or "mic" capture heard since ``mark``, at 16 kHz."""
+        with self.captures[name].open("rb") as fh:
             fh.seek(mark * 4)
             data = fh.read()
         return np.frombuffer(data[: len(data) // 4 * 4], dtype=np.float32).copy()
+
+    def speaker_since(self, mark: int) -> Samples:
+        """Everything the virtual speaker played since ``mark``, at 16 kHz."""
+        return self.since("speaker", mark)
 
     def play_into_mic(self, audio: Audio, name: str = "reply") -> subprocess.Popen[bytes]:
         """Start playing ``audio`` into the virtual microphone (as the trainee speaking)."""
