@@ -1,0 +1,19 @@
+"""Speakers and microphone through sounddevice; the only package that imports it.
+
+``LiveAudio`` implements the ``AudioIO`` seam for live practice; ``list_devices`` and
+``iter_levels`` serve `roleplay devices` and `roleplay mic-check`.
+"""
+
+from simulator.devices._portaudio import NO_DEVICE_HINT, DeviceInfo, list_devices
+from simulator.devices.levels import Level, iter_levels
+from simulator.devices.live import LiveAudio, NoSpeechError
+
+__all__ = [
+    "NO_DEVICE_HINT",
+    "DeviceInfo",
+    "Level",
+    "LiveAudio",
+    "NoSpeechError",
+    "iter_levels",
+    "list_devices",
+]

@@ -1,0 +1,161 @@
+"""LiveAudio: the client's line through the speaker, the trainee's reply from the microphone.
+
+``play`` starts the line and opens the microphone at the same moment, so ``record_reply`` can
+measure the pause before the trainee answers (or notice that they talked over the client), and
+returns when the Silero end-pointer says the turn is over.
+"""
+
+from __future__ import annotations
+
+import queue
+from types import TracebackType
+
+import numpy as np
+
+from simulator.audio import WHISPER_RATE, Audio, RecordedReply, Samples
+from simulator.devices._portaudio import (
+    PLAYBACK_GRACE_S,
+    STALL_S,
+    Device,
+    Playback,
+    Recorder,
+    load_sounddevice,
+    resampler,
+    resolve,
+)
+from simulator.errors import AudioError
+from simulator.types import EmotionalState
+from simulator.vad import Endpointer, SileroModel, VadOptions
+
+PRE_ROLL_S = 0.25  # seconds kept before the first detected speech, so no onset is clipped
+POST_ROLL_S = 0.3  # seconds kept after the last speech
+NOTHING_HEARD = "I didn't hear anything"  # the session adds "— try again?"
+
+
+class NoSpeechError(AudioError):
+    """The microphone was open but nobody spoke before the timeout."""
+
+
+class LiveAudio:
+    """Speakers and microphone as an ``AudioIO``: play the client, record the trainee's reply."""
+
+    def __init__(
+        self,
+        input_device: Device = None,
+        output_device: Device = None,
+        vad_options: VadOptions | None = None,
+        *,
+        model: SileroModel | None = None,
+    ) -> None:
+        """Find both devices now, so a machine without sound fails before the session starts."""
+        self._sd = load_sounddevice()
+        self._in = resolve(self._sd, input_device, "input")
+        self._out = resolve(self._sd, output_device, "output")
+        self.vad_options = vad_options or VadOptions()
+        self._model = model or SileroModel()
+        self._recorder: Recorder | None = None
+        self._playback: Playback | None = None
+
+    @property
+    def input_name(self) -> str:
+        """The microphone in use."""
+        return self._in.name
+
+    @property
+    def output_name(self) -> str:
+        """The speaker in use."""
+        return self._out.name
+
+    def play(self, audio: Audio) -> None:
+        """Start the client's line and open the microphone with it; returns while it plays."""
+        self._finish_playback()
+        self._listen()
+        self._playback = Playback(self._sd, self._out, audio)
+
+    def wait_played(self) -> None:
+        """Block until the client's line has finished playing."""
+        if self._playback is not None:
+            self._playback.wait()
+
+    def record_reply(self, state: EmotionalState) -> RecordedReply:
+        """Record until the trainee stops talking; raise NoSpeechError if nobody spoke."""
+        recorder = self._listen()
+        try:
+            return self._capture(recorder)
+        finally:
+            self._finish_playback()
+            self._stop_listening()
+
+    def close(self) -> None:
+        """Stop any playback and recording."""
+        self._finish_playback()
+        self._stop_listening()
+
+    def __enter__(self) -> LiveAudio:
+        """Use as a context manager that closes the streams."""
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Close the streams."""
+        self.close()
+
+    def _listen(self) -> Recorder:
+        if self._recorder is None:
+            self._recorder = Recorder(self._sd, self._in)
+        return self._recorder
+
+    def _stop_listening(self) -> None:
+        if self._recorder is not None:
+            self._recorder.close()
+            self._recorder = None
+
+    def _finish_playback(self) -> None:
+        if self._playback is not None:
+            self._playback.wait()
+            self._playback.close()
+            self._playback = None
+
+    def _capture(self, recorder: Recorder) -> RecordedReply:
+        """Feed microphone blocks to the end-pointer until the turn ends."""
+        pointer = Endpointer(self.vad_options, self._model)
+        playback = self._playback
+        pointer.listen_from(float("inf") if playback is not None else 0.0)
+        resample = resampler(recorder.port.rate)
+        kept: list[Samples] = []
+        origin: float | None = None  # stream clock time of the first sample fed to the pointer
+        while not pointer.decision.final:
+            try:
+                block, at = recorder.blocks.get(timeout=STALL_S)
+            except queue.Empty:
+                raise AudioError(
+                    f"the microphone {recorder.port.name} stopped sending sound"
+                ) from None
+            origin = at if origin is None else origin
+            if playback is not None:
+                overdue = at - playback.started_at > playback.duration + PLAYBACK_GRACE_S
+                if playback.ends_at is not None:
+                    pointer.listen_from(playback.speech_end - origin)
+                    playback = None
+                elif overdue:
+                    pointer.listen_from(at - origin)
+                    playback = None
+            chunk = resample(block)
+            kept.append(chunk)
+            pointer.feed(chunk)
+        decision = pointer.decision
+        if decision.speech_start_s is None or decision.speech_end_s is None:
+            raise NoSpeechError(NOTHING_HEARD)
+        samples = np.concatenate(kept)
+        first = max(0, round((decision.speech_start_s - PRE_ROLL_S) * WHISPER_RATE))
+        last = round((decision.speech_end_s + POST_ROLL_S) * WHISPER_RATE)
+        latency = None
+        if self._playback is not None and origin is not None:
+            latency = origin + decision.speech_start_s - self._playback.speech_end
+        return RecordedReply(
+            audio=Audio(samples[first:last], WHISPER_RATE),
+            response_latency_s=latency,
+            talked_over=latency is not None and latency < 0,
+            source="microphone",
+        )
