@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from simulator.audio import Audio, for_whisper
+from simulator.audio import WHISPER_RATE, Audio, for_whisper
 from simulator.errors import AudioError, TranscriptionError
 from simulator.models import cache_root
 from simulator.stt.convert import convert
@@ -90,7 +90,7 @@ def _speech_only(samples: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float
         raise AudioError("no speech was recognised in the recording")
     pieces, _ = collect_chunks(samples, chunks)
     speech = np.ascontiguousarray(np.concatenate(pieces), dtype=np.float32)
-    return speech, SpeechTimestampsMap(chunks, 16_000)
+    return speech, SpeechTimestampsMap(chunks, WHISPER_RATE)
 
 
 class OpenAIWhisperTranscriber:
@@ -144,12 +144,6 @@ class OpenAIWhisperTranscriber:
         if dump is not None:
             model.set_alignment_heads(dump)
         return model.eval()
-
-    @property
-    def is_multilingual(self) -> bool:
-        """Whether the model knows languages other than English (loads it if needed)."""
-        self.load()
-        return bool(self._model.is_multilingual)
 
     def transcribe(self, audio: Audio, language: str | None = None) -> Transcript:
         """Transcribe a clip; raise AudioError when it holds no speech."""
