@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.scoring.acts import feeling_words
+from simulator.scoring.features import feeling_words
 from simulator.scoring.text import Form, content_forms, forms, lexicon, tokens
 from simulator.types import ClientTurn
 

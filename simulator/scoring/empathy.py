@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.scoring.acts import emotion_of, feeling_words
+from simulator.scoring.features import emotion_of, feeling_words
 from simulator.scoring.text import (
     content_forms,
     find_terms,

@@ -10,8 +10,8 @@ from typing import Any, cast
 
 import yaml
 
-from simulator.scoring.acts import _fi_person, feeling_words
 from simulator.scoring.cues import client_cues
+from simulator.scoring.features import feeling_words, fi_person
 from simulator.scoring.text import content_forms, lexicon, split_sentences, tokens
 from simulator.types import ClientTurn
 
@@ -48,7 +48,7 @@ def to_second_person(sentence: str, language: str) -> str:
             new = swap[low]
         elif prev in ("i", "ik", "'k") and low in after_i:
             new = after_i[low]
-        elif lex.language == "fi" and _fi_person(low) == 1:
+        elif lex.language == "fi" and fi_person(low) == 1:
             new = low[:-1] + "t"
         elif lex.language == "nl" and prev in ("ik", "'k") and not pending:
             new = low if low.endswith("t") else low + "t"

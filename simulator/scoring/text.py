@@ -59,9 +59,13 @@ def split_sentences(text: str) -> tuple[str, ...]:
     return tuple(p for p in parts if p and _TOKEN_RE.search(p))
 
 
+_STUTTER_RE = re.compile(r"\b([^\W_]+(?:['’][^\W_]+)?)(?:-\1\b)+", re.UNICODE)
+
+
 def tokens(text: str) -> tuple[str, ...]:
-    """Lower-case word tokens; apostrophes normalised, hyphens kept inside words."""
-    return tuple(t.replace("’", "'") for t in _TOKEN_RE.findall(text.lower()))
+    """Lower-case word tokens; apostrophes normalised, stutters (you-you) collapsed."""
+    low = _STUTTER_RE.sub(r"\1", text.lower())
+    return tuple(t.replace("’", "'") for t in _TOKEN_RE.findall(low))
 
 
 @cache
@@ -120,17 +124,29 @@ def shared_forms(reply: Sequence[Form], source: Sequence[Form]) -> tuple[Form, .
     return tuple(out)
 
 
+MAX_GAP = 4  # "~" in a phrase skips up to this many words (verb-final Dutch, Finnish)
+
+
 def term_matches(term: str, toks: Sequence[str]) -> int:
     """Index where a lexicon phrase occurs in ``toks`` (-1 if absent).
 
-    A phrase is space-separated words; a word ending in ``*`` matches any word it begins.
+    A phrase is space-separated words; a word ending in ``*`` matches any word it begins,
+    and ``~`` matches up to MAX_GAP words ("had je ~ moeten" finds "had je eerder moeten").
     """
-    parts = term.split()
-    n = len(parts)
-    for i in range(len(toks) - n + 1):
-        if all(_word_match(p, toks[i + j]) for j, p in enumerate(parts)):
+    parts = tuple(term.split())
+    for i in range(len(toks)):
+        if _match_from(parts, toks, i):
             return i
     return -1
+
+
+def _match_from(parts: tuple[str, ...], toks: Sequence[str], i: int) -> bool:
+    if not parts:
+        return True
+    head, rest = parts[0], parts[1:]
+    if head == "~":
+        return any(_match_from(rest, toks, i + k) for k in range(MAX_GAP + 1))
+    return i < len(toks) and _word_match(head, toks[i]) and _match_from(rest, toks, i + 1)
 
 
 def _word_match(pattern: str, word: str) -> bool:

@@ -1,0 +1,255 @@
+"""Agreement of the act classifier with expert MI coders (AnnoMI) and with the team test set.
+
+Run: .venv/bin/python benchmarks/annomi.py   (offline; < 1 min on 2 cores)
+
+AnnoMI (Wu et al., ICASSP 2022) is read from ../shared/data/annomi relative to the repo root,
+or from $VOICE_ROLEPLAY_SHARED/data/annomi. Nothing from AnnoMI is stored in the repository.
+The only thing fitted on AnnoMI is the order in which a multi-sentence utterance's acts
+decide its main behaviour; it is fitted on the even-numbered transcripts and every figure
+below is measured on the odd-numbered (held-out) transcripts only.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import os
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from simulator.scoring import classify_acts  # noqa: E402
+from simulator.scoring.acts import question_form  # noqa: E402
+from simulator.types import Act, ClientTurn, EmotionalState  # noqa: E402
+
+MAIN = ("question", "reflection", "therapist_input", "other")
+TESTSET = REPO / "benchmarks" / "testset"
+# Expert agreement (Fleiss kappa, AnnoMI paper) to print beside our figures.
+EXPERT_KAPPA = {"main": 0.74, "open/closed": 0.74, "simple/complex": 0.50}
+
+ACT_TO_MAIN = {
+    "open_question": "question",
+    "closed_question": "question",
+    "seeking_collaboration": "question",
+    "simple_reflection": "reflection",
+    "complex_reflection": "reflection",
+    "summary": "reflection",
+    "information": "therapist_input",
+    "advice": "therapist_input",
+    "persuasion": "therapist_input",
+    "judgement": "therapist_input",
+    "reassurance": "therapist_input",
+    "self_disclosure": "therapist_input",
+    "deflection": "therapist_input",
+    "emphasizing_autonomy": "therapist_input",
+    "affirmation": "other",
+    "encourager": "other",
+    "other": "other",
+}
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """One therapist utterance with the client line before it and the expert codes."""
+
+    transcript: int
+    text: str
+    client: str
+    main: str
+    question: str  # open / closed / n/a
+    reflection: str  # simple / complex / n/a
+
+
+def shared_dir() -> Path:
+    """The shared data folder: $VOICE_ROLEPLAY_SHARED or ../shared beside the repo."""
+    env = os.environ.get("VOICE_ROLEPLAY_SHARED")
+    return Path(env) if env else REPO.parent / "shared"
+
+
+def _majority(values: Sequence[str]) -> str:
+    return Counter(values).most_common(1)[0][0]
+
+
+def load_annomi(folder: Path) -> list[Utterance]:
+    """Therapist utterances with main behaviour (simple csv) and subtypes (full csv, majority)."""
+    sub: dict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
+    with (folder / "AnnoMI-full.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["interlocutor"] == "therapist":
+                key = (r["transcript_id"], r["utterance_id"])
+                sub[key].append((r["question_subtype"], r["reflection_subtype"]))
+    out: list[Utterance] = []
+    last_client = ""
+    current = ""
+    with (folder / "AnnoMI-simple.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["transcript_id"] != current:
+                current, last_client = r["transcript_id"], ""
+            if r["interlocutor"] == "client":
+                last_client = r["utterance_text"]
+                continue
+            codes = sub.get((r["transcript_id"], r["utterance_id"]), [("n/a", "n/a")])
+            out.append(Utterance(
+                int(r["transcript_id"]), r["utterance_text"], last_client,
+                r["main_therapist_behaviour"],
+                _majority([q for q, _ in codes]), _majority([s for _, s in codes]),
+            ))
+    return out
+
+
+def utterance_label(acts: Sequence[Act], order: Sequence[str]) -> str:
+    """Main behaviour of an utterance: the first label in ``order`` among its acts."""
+    labels = {ACT_TO_MAIN[a.kind] for a in acts}
+    return next((m for m in order if m in labels), "other")
+
+
+def cohen_kappa(gold: Sequence[str], pred: Sequence[str]) -> float:
+    """Cohen's kappa between two label sequences."""
+    n = len(gold)
+    if n == 0:
+        return 0.0
+    po = sum(g == p for g, p in zip(gold, pred, strict=True)) / n
+    cg, cp = Counter(gold), Counter(pred)
+    pe = sum(cg[k] * cp[k] for k in set(cg) | set(cp)) / (n * n)
+    return (po - pe) / (1 - pe) if pe < 1 else 1.0
+
+
+def macro_f1(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> float:
+    """Unweighted mean of per-label F1."""
+    scores = []
+    for lab in labels:
+        tp = sum(g == lab and p == lab for g, p in zip(gold, pred, strict=True))
+        fp = sum(g != lab and p == lab for g, p in zip(gold, pred, strict=True))
+        fn = sum(g == lab and p != lab for g, p in zip(gold, pred, strict=True))
+        denom = 2 * tp + fp + fn
+        scores.append(2 * tp / denom if denom else 0.0)
+    return sum(scores) / len(scores)
+
+
+def confusion(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> str:
+    """A confusion matrix as text: rows are the experts, columns the scorer."""
+    width = max(len(x) for x in labels) + 2
+    lines = ["expert \\ scorer".ljust(width) + "".join(x[:14].rjust(16) for x in labels)]
+    pairs = Counter(zip(gold, pred, strict=True))
+    for g in labels:
+        lines.append(g.ljust(width) + "".join(str(pairs[(g, p)]).rjust(16) for p in labels))
+    return "\n".join(lines)
+
+
+def report(name: str, gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> float:
+    """Print kappa, macro-F1 and the confusion matrix; return kappa."""
+    k = cohen_kappa(gold, pred)
+    f1 = macro_f1(gold, pred, labels)
+    acc = sum(g == p for g, p in zip(gold, pred, strict=True)) / max(len(gold), 1)
+    print(f"\n== {name}: n={len(gold)}  kappa={k:.3f}  macro-F1={f1:.3f}  accuracy={acc:.3f}"
+          f"  (experts: kappa {EXPERT_KAPPA.get(name, float('nan')):.2f})")
+    print(confusion(gold, pred, labels))
+    return k
+
+
+def classify_all(utts: Sequence[Utterance]) -> list[tuple[Act, ...]]:
+    """Acts of every utterance, with the client's previous line as context."""
+    calm = EmotionalState("calm", 0.5)
+    return [classify_acts(u.text, "en", ClientTurn(u.client, calm, (), "en")) for u in utts]
+
+
+def fit_order(utts: Sequence[Utterance], acts: Sequence[tuple[Act, ...]]) -> tuple[str, ...]:
+    """The label priority order that agrees best (kappa) with the experts on these utterances."""
+    gold = [u.main for u in utts]
+    best = max(
+        itertools.permutations(MAIN),
+        key=lambda order: cohen_kappa(gold, [utterance_label(a, order) for a in acts]),
+    )
+    return tuple(best)
+
+
+def subtype_question(acts: Sequence[Act]) -> str:
+    """Open or closed, from the utterance's question acts (open if any is open)."""
+    forms = {question_form(a, "en") for a in acts}
+    return "open" if "open" in forms else "closed"
+
+
+def subtype_reflection(acts: Sequence[Act]) -> str:
+    """Simple or complex, from the utterance's reflection acts (complex if any is)."""
+    kinds = {a.kind for a in acts}
+    return "complex" if kinds & {"complex_reflection", "summary"} else "simple"
+
+
+def run_annomi(folder: Path) -> dict[str, float]:
+    """Score every therapist utterance; fit on even transcripts, report the odd ones."""
+    utts = load_annomi(folder)
+    acts = classify_all(utts)
+    train = [i for i, u in enumerate(utts) if u.transcript % 2 == 0]
+    test = [i for i, u in enumerate(utts) if u.transcript % 2 == 1]
+    order = fit_order([utts[i] for i in train], [acts[i] for i in train])
+    print(f"AnnoMI: {len(utts)} therapist utterances; priority fitted on {len(train)} "
+          f"(even transcripts): {' > '.join(order)}; held-out: {len(test)} (odd transcripts)")
+    held = [utts[i] for i in test]
+    held_acts = [acts[i] for i in test]
+    out = {}
+    out["main"] = report("main", [u.main for u in held],
+                         [utterance_label(a, order) for a in held_acts], MAIN)
+    q = [(u, a) for u, a in zip(held, held_acts, strict=True) if u.question in ("open", "closed")]
+    out["open/closed"] = report("open/closed", [u.question for u, _ in q],
+                                [subtype_question(a) for _, a in q], ("open", "closed"))
+    r = [(u, a) for u, a in zip(held, held_acts, strict=True)
+         if u.reflection in ("simple", "complex")]
+    out["simple/complex"] = report("simple/complex", [u.reflection for u, _ in r],
+                                   [subtype_reflection(a) for _, a in r], ("simple", "complex"))
+    return out
+
+
+def load_testset(lang: str) -> list[dict[str, str]]:
+    """The team-written labelled sentences of one language."""
+    with (TESTSET / f"{lang}.yaml").open(encoding="utf-8") as f:
+        return list(yaml.safe_load(f)["items"])
+
+
+def testset_accuracy(lang: str) -> tuple[float, list[tuple[str, str, str]]]:
+    """Share of test sentences whose single act matches the label, and the misses."""
+    items = load_testset(lang)
+    misses = []
+    for item in items:
+        client = ClientTurn(item["client"], EmotionalState(item.get("emotion", "calm"), 0.7),  # type: ignore[arg-type]
+                            (), lang)  # type: ignore[arg-type]
+        acts = classify_acts(item["reply"], lang, client)
+        got = acts[0].kind if len(acts) == 1 else "+".join(a.kind for a in acts)
+        if got != item["act"]:
+            misses.append((item["act"], got, item["reply"]))
+    return 1 - len(misses) / len(items), misses
+
+
+def main() -> int:
+    """Print every figure; exit non-zero if a target is missed."""
+    start = time.perf_counter()
+    folder = shared_dir() / "data" / "annomi"
+    ok = True
+    if (folder / "AnnoMI-simple.csv").exists():
+        kappas = run_annomi(folder)
+        ok = kappas["main"] >= 0.60
+    else:
+        print(f"AnnoMI not found in {folder}; set VOICE_ROLEPLAY_SHARED", file=sys.stderr)
+    print("\n== team test set (one act per sentence)")
+    accs = {}
+    for lang in ("en", "fi", "nl"):
+        acc, misses = testset_accuracy(lang)
+        accs[lang] = acc
+        print(f"{lang}: accuracy {acc:.3f} on {len(load_testset(lang))} sentences")
+        for want, got, text in misses if "-v" in sys.argv else []:
+            print(f"    want {want:22} got {got:22} {text}")
+    gap = accs["en"] - min(accs["fi"], accs["nl"])
+    print(f"largest gap behind English: {gap * 100:.1f} points (limit 10)")
+    print(f"\n({time.perf_counter() - start:.1f} s)")
+    return 0 if ok and gap <= 0.10 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,78 @@
+"""Language features of a token sequence: grammatical person and named feelings."""
+
+from __future__ import annotations
+
+from simulator.scoring.text import Lexicon, find_terms, lemma
+
+_FI_VERB_ENDINGS = ("aa", "ää", "ta", "tä", "da", "dä", "la", "lä", "na", "nä", "ra", "rä",
+                    "ea", "eä", "ia", "iä", "oa", "öä", "ua", "yä")
+_FI_CLITICS = ("kin", "kaan", "kään", "han", "hän", "pa", "pä")
+
+
+def fi_person(word: str) -> int:
+    """2 for a Finnish second-person verb form (olet, soitit), 1 for first person, else 0."""
+    lem = lemma(word, "fi")
+    if lem == word or not lem.endswith(_FI_VERB_ENDINGS) or word.endswith(("nut", "nyt")):
+        return 0
+    if word.endswith("t") and word != lem + "t":
+        return 2
+    if word.endswith("n") and word != lem + "n":
+        return 1
+    return 0
+
+
+def _strip_clitic(word: str) -> str:
+    for c in _FI_CLITICS:
+        if word.endswith(c) and len(word) > len(c) + 2:
+            return word[: -len(c)]
+    return word
+
+
+def person(toks: tuple[str, ...], lex: Lexicon) -> tuple[int, int]:
+    """Counts of first- and second-person markers (pronouns, and Finnish verb endings)."""
+    first = set(lex.words("first_person"))
+    second = set(lex.words("second_person"))
+    if lex.language == "fi":
+        toks = tuple(_strip_clitic(t) for t in toks)
+    n1 = sum(t in first for t in toks)
+    n2 = sum(t in second for t in toks)
+    if lex.language == "fi":
+        for t in toks:
+            if t not in first and t not in second:
+                p = fi_person(t)
+                n1 += p == 1
+                n2 += p == 2
+        n2 += sum(t.endswith(("si", "sikin")) and len(t) > 5 for t in toks)
+    return n1, n2
+
+
+def subject_person(toks: tuple[str, ...], lex: Lexicon) -> int:
+    """1 or 2 when the sentence opens with a first- or second-person subject, else 0."""
+    if not toks:
+        return 0
+    head = _strip_clitic(toks[0]) if lex.language == "fi" else toks[0]
+    if head in lex.words("first_person"):
+        return 1
+    if head in lex.words("second_person"):
+        return 2
+    return fi_person(head) if lex.language == "fi" else 0
+
+
+def feeling_words(toks: tuple[str, ...], lex: Lexicon, groups: tuple[str, ...] = ()) -> tuple[
+    str, ...
+]:
+    """Feeling terms of the lexicon found in ``toks`` (all emotion groups unless named)."""
+    section = lex.section("feelings")
+    names = groups or tuple(k for k in section if k != "generic")
+    found: list[str] = []
+    for name in names:
+        found.extend(find_terms(tuple(str(t) for t in section.get(name, ())), toks))
+    return tuple(found)
+
+
+def emotion_of(term: str, lex: Lexicon) -> str | None:
+    """Which emotion group a feeling term belongs to."""
+    for name, terms in lex.section("feelings").items():
+        if term in (str(t) for t in terms):
+            return str(name)
+    return None

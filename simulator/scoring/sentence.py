@@ -1,0 +1,219 @@
+"""The rules that give one sentence its act, in a fixed order, from the language's word lists.
+
+Phrase lists are looked up in the whole sentence; position rules (question words, imperatives,
+reflection openers) look at the sentence after leading discourse words (so, okay, well; no,
+niin; nou, dus) are stripped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulator.scoring.features import feeling_words, person, subject_person
+from simulator.scoring.text import (
+    Form,
+    Lexicon,
+    content_forms,
+    find_terms,
+    shared_forms,
+    starts_with,
+    tokens,
+)
+from simulator.types import ActKind
+
+_NEGATION = frozenset({"not", "no", "don't", "dunno", "ei", "en", "niet", "geen", "weet"})
+OTHER_MAX_WORDS = 8  # "Sorry, let me just close the door." is still small talk
+SOCIAL_SLACK = 4  # words a greeting formula may carry besides itself ("Nice to meet you, Sarah")
+SUMMARY_MIN_WORDS = 12
+LONG_SUMMARY_WORDS = 30  # a reflection this long that takes up 4+ client words is a summary
+
+
+@dataclass(frozen=True)
+class ClientContext:
+    """What the classifier knows about the client's line."""
+
+    forms: tuple[Form, ...]
+    feelings: tuple[str, ...]
+    emotion: str | None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence as the rules see it."""
+
+    text: str
+    toks: tuple[str, ...]  # every word
+    core: tuple[str, ...]  # without leading discourse words
+    n1: int  # first-person markers
+    n2: int  # second-person markers
+    is_question: bool
+
+    def has(self, lex: Lexicon, key: str) -> tuple[str, ...]:
+        """Phrases of list ``key`` found anywhere in the sentence."""
+        return find_terms(lex.words(key), self.toks)
+
+    def opens(self, lex: Lexicon, key: str) -> bool:
+        """True when the sentence (after discourse words) begins with a phrase of ``key``."""
+        return starts_with(lex.words(key), self.core) is not None
+
+
+def strip_discourse(toks: tuple[str, ...], lex: Lexicon) -> tuple[str, ...]:
+    """Drop leading discourse words (so, okay, well ...), longest phrases first."""
+    terms = sorted(lex.words("discourse"), key=lambda t: -len(t.split()))
+    while toks:
+        hit = starts_with(terms, toks)
+        if hit is None:
+            break
+        toks = toks[len(hit.split()):]
+    return toks
+
+
+def parse(text: str, lex: Lexicon) -> Sentence:
+    """Tokenise a sentence and count its persons."""
+    toks = tokens(text)
+    core = strip_discourse(toks, lex)
+    n1, n2 = person(core, lex)
+    return Sentence(text, toks, core, n1, n2, text.rstrip().endswith("?"))
+
+
+def classify_sentence(text: str, lex: Lexicon, ctx: ClientContext) -> ActKind:
+    """The act of one sentence, given the client context."""
+    s = parse(text, lex)
+    if not s.core or " ".join(s.toks) in lex.words("encouragers"):
+        return "encourager"
+    if len(s.core) <= OTHER_MAX_WORDS and s.opens(lex, "other_phrases"):
+        return "other"
+    social = s.has(lex, "social")
+    if social and len(s.core) - len(social[0].split()) <= SOCIAL_SLACK:
+        return "other"
+    harm = _harm(s, lex)
+    if harm is not None:
+        return harm
+    if s.opens(lex, "advice_questions"):
+        return "advice"
+    marker = bool(s.has(lex, "reflection_markers"))
+    if not s.is_question:
+        if s.has(lex, "autonomy"):
+            return "emphasizing_autonomy"
+        if s.has(lex, "summary") and len(s.core) >= SUMMARY_MIN_WORDS and s.n2 > 0:
+            return "summary"
+    question = _question(s, lex, ctx, marker)
+    if question is not None:
+        return question
+    return _statement(s, lex, ctx, marker)
+
+
+def _harm(s: Sentence, lex: Lexicon) -> ActKind | None:
+    """Deflection, self-disclosure, reassurance or judgement, if the sentence is one."""
+    deflections = s.has(lex, "deflection")
+    # "You're not sure" reflects the client; "I'm not sure" or "check online" deflects.
+    if deflections and (s.n2 <= s.n1 or any(not _NEGATION & set(d.split()) for d in deflections)):
+        return "deflection"
+    if not s.is_question and (
+        s.has(lex, "self_disclosure")
+        or (subject_person(s.core, lex) == 1 and s.n2 == 0 and s.has(lex, "self_history"))
+    ):
+        return "self_disclosure"
+    if s.has(lex, "reassurance"):
+        return "reassurance"
+    if s.has(lex, "judgement"):
+        return "judgement"
+    return None
+
+
+def _question(s: Sentence, lex: Lexicon, ctx: ClientContext, marker: bool) -> ActKind | None:
+    core = _main_clause(s, lex) if s.is_question else s.core
+    opens = _open_start(core, lex, s.is_question)
+    closed = _closed_start(core, lex)
+    if not (s.is_question or opens or (closed and len(core) > 3 and s.n2 > 0)):
+        return None
+    if s.has(lex, "collaboration"):
+        return "seeking_collaboration"
+    if opens:
+        closed_wh = starts_with(lex.words("closed_wh"), core) is not None
+        return "closed_question" if closed_wh else "open_question"
+    if closed:
+        return "open_question" if s.has(lex, "tell_verbs") else "closed_question"
+    if marker:
+        return None  # "So you feel let down?": a reflection said with a rising voice
+    if len(s.core) <= 2:
+        return "open_question"  # "Yeah?" "And then?"
+    shared = shared_forms(content_forms(s.text, lex.language), ctx.forms)
+    if s.n2 > 0 and len(shared) >= 2:
+        return None
+    return "closed_question"
+
+
+def _main_clause(s: Sentence, lex: Lexicon) -> tuple[str, ...]:
+    """For "When you go out, do you drink?" the question is the part after the comma."""
+    if not starts_with(lex.words("subordinators"), s.core) or "," not in s.text:
+        return s.core
+    tail = strip_discourse(tokens(s.text.rsplit(",", 1)[1]), lex)
+    return tail or s.core
+
+
+def _open_start(core: tuple[str, ...], lex: Lexicon, is_question: bool) -> bool:
+    """An open question word opens the sentence (followed by a verb if there is no '?')."""
+    hit = starts_with(lex.words("open_starts"), core)
+    if hit is None:
+        return False
+    if is_question or len(hit.split()) > 1:
+        return True
+    return len(core) > 2 and core[1] in lex.words("question_aux")
+
+
+def _closed_start(core: tuple[str, ...], lex: Lexicon) -> bool:
+    if not core:
+        return False
+    if starts_with(lex.words("closed_starts"), core) is not None:
+        return True
+    suffixes = lex.words("closed_suffixes")
+    return any(len(t) > 3 and t.endswith(s) for t in core[:2] for s in suffixes)
+
+
+def _statement(s: Sentence, lex: Lexicon, ctx: ClientContext, marker: bool) -> ActKind:
+    opener = s.opens(lex, "reflection_markers")
+    if not opener and s.has(lex, "persuasion"):
+        return "persuasion"
+    if not opener and (s.has(lex, "advice") or s.opens(lex, "advice_starts")):
+        return "advice"
+    if not marker and s.has(lex, "collaboration"):
+        return "seeking_collaboration"
+    shared = shared_forms(content_forms(" ".join(s.core), lex.language), ctx.forms)
+    feelings = feeling_words(s.toks, lex)
+    affirming = bool(s.has(lex, "affirmation"))
+    if s.n2 > 0 and not marker and affirming and not feelings:
+        return "affirmation"
+    info = bool(s.has(lex, "information_markers"))
+    subject = subject_person(s.core, lex)
+    points = (3 if marker else 0) + min(s.n2, 2) + (1 if subject == 2 else 0)
+    points += min(len(shared), 2) + (1 if feelings else 0)
+    fragment = len(s.core) <= 8 and not info and (s.n2 > 0 or len(shared) >= 2)
+    points += 1 if shared and fragment else 0
+    if s.n1 > s.n2 and not marker:
+        points -= 2
+    if info and not marker:
+        points -= 1
+    if points >= 2:
+        if len(s.core) >= LONG_SUMMARY_WORDS and len(shared) >= 4:
+            return "summary"
+        return reflection_depth(s, lex, ctx, shared)
+    if affirming:
+        return "affirmation"
+    min_words = int(lex.data.get("information_min_words", 8))
+    return "information" if len(s.core) >= min_words or info else "other"
+
+
+def reflection_depth(
+    s: Sentence, lex: Lexicon, ctx: ClientContext, shared: tuple[Form, ...]
+) -> ActKind:
+    """Complex when the reflection adds feeling or meaning beyond the client's words."""
+    named = feeling_words(s.toks, lex)
+    new_feelings = [f for f in named if f not in ctx.feelings]
+    content = content_forms(" ".join(s.core), lex.language)
+    added = len(content) - len(shared)
+    if new_feelings or s.has(lex, "complex_markers"):
+        return "complex_reflection"
+    if added >= 3 and len(content) >= 4:
+        return "complex_reflection"
+    return "simple_reflection"
