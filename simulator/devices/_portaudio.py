@@ -169,9 +169,14 @@ class Playback:
         self.tail_s = silent_tail_s(audio)  # the clip's own silence after the client's last word
         self.done = threading.Event()
         self.ends_at: float | None = None  # stream clock time the last sample reaches the speaker
+        self.sounds_at: float | None = None  # stream clock time the first sample does
+        self.reference = audio.resampled(WHISPER_RATE).samples  # what the microphone may echo
         self._pos = 0
 
         def on_request(outdata: Any, frames: int, time: Any, status: Any) -> None:
+            if self.sounds_at is None:
+                dac = float(time.outputBufferDacTime)
+                self.sounds_at = dac if dac > 0 else float(time.currentTime) + self.stream.latency
             chunk = samples[self._pos : self._pos + frames]
             self._pos += len(chunk)
             outdata[: len(chunk)] = chunk[:, None]

@@ -23,6 +23,7 @@ from simulator.devices._portaudio import (
     resampler,
     resolve,
 )
+from simulator.devices.echo import EchoGate
 from simulator.errors import AudioError
 from simulator.types import EmotionalState
 from simulator.vad import Endpointer, SileroModel, VadOptions
@@ -45,13 +46,19 @@ class LiveAudio:
         output_device: Device = None,
         vad_options: VadOptions | None = None,
         *,
+        echo_guard: bool = True,
         model: SileroModel | None = None,
     ) -> None:
-        """Find both devices now, so a machine without sound fails before the session starts."""
+        """Find both devices now, so a machine without sound fails before the session starts.
+
+        ``echo_guard`` keeps the client's own voice, picked up from loudspeakers, from being
+        taken for the trainee (see ``simulator.devices.echo``); ``model`` shares a loaded VAD.
+        """
         self._sd = load_sounddevice()
         self._in = resolve(self._sd, input_device, "input")
         self._out = resolve(self._sd, output_device, "output")
         self.vad_options = vad_options or VadOptions()
+        self.echo_guard = echo_guard
         self._model = model or SileroModel()
         self._recorder: Recorder | None = None
         self._playback: Playback | None = None
@@ -123,6 +130,8 @@ class LiveAudio:
         playback = self._playback
         pointer.listen_from(float("inf") if playback is not None else 0.0)
         resample = resampler(recorder.port.rate)
+        echo = self._playback if self.echo_guard else None
+        gate: EchoGate | None = None
         kept: list[Samples] = []
         origin: float | None = None  # stream clock time of the first sample fed to the pointer
         while not pointer.decision.final:
@@ -143,7 +152,9 @@ class LiveAudio:
                     playback = None
             chunk = resample(block)
             kept.append(chunk)
-            pointer.feed(chunk)
+            if gate is None and echo is not None and echo.sounds_at is not None:
+                gate = EchoGate(echo.reference, echo.sounds_at)
+            pointer.feed(gate.filter(chunk, at) if gate is not None and at < gate.until else chunk)
         decision = pointer.decision
         if decision.speech_start_s is None or decision.speech_end_s is None:
             raise NoSpeechError(NOTHING_HEARD)

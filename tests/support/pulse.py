@@ -143,6 +143,26 @@ class PulseHarness:
         self._saved.clear()
         rescan_portaudio()
 
+    def add_echo(self, volume_percent: int, latency_ms: int = 80) -> str:
+        """Let the microphone hear the speaker, quieter, as on a laptop; returns the module id."""
+        module = self.pactl(
+            "load-module",
+            "module-loopback",
+            f"source={SPEAKER}.monitor",
+            f"sink={MIC_SINK}",
+            f"latency_msec={latency_ms}",
+            "source_dont_move=true",
+            "sink_dont_move=true",
+        )
+        for line in self.pactl("list", "short", "sink-inputs").splitlines():
+            if "module-loopback" in line:
+                self.pactl("set-sink-input-volume", line.split()[0], f"{volume_percent}%")
+        return module
+
+    def remove_echo(self, module: str) -> None:
+        """Undo add_echo."""
+        self.pactl("unload-module", module)
+
     def marks(self) -> dict[str, int]:
         """How many samples each capture ("speaker", "mic") holds now: positions to read from."""
         return {name: path.stat().st_size // 4 for name, path in self.captures.items()}
