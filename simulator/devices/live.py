@@ -8,7 +8,9 @@ returns when the Silero end-pointer says the turn is over.
 from __future__ import annotations
 
 import queue
+import sys
 from types import TracebackType
+from typing import TextIO
 
 import numpy as np
 
@@ -26,8 +28,9 @@ from simulator.devices._portaudio import (
 from simulator.devices.echo import EchoGate
 from simulator.errors import AudioError
 from simulator.types import EmotionalState
-from simulator.vad import Endpointer, SileroModel, VadOptions
+from simulator.vad import FRAME_S, Endpointer, SileroModel, VadOptions, speech_probabilities
 
+PRESS_LEAD_S = 0.5  # push-to-talk keeps this much before the key press: people start early
 PRE_ROLL_S = 0.25  # seconds kept before the first detected speech, so no onset is clipped
 POST_ROLL_S = 0.3  # seconds kept after the last speech
 NOTHING_HEARD = "I didn't hear anything"  # the session adds "— try again?"
@@ -47,18 +50,26 @@ class LiveAudio:
         vad_options: VadOptions | None = None,
         *,
         echo_guard: bool = True,
+        push_to_talk: bool = False,
+        keys: TextIO | None = None,
+        prompt: TextIO | None = None,
         model: SileroModel | None = None,
     ) -> None:
         """Find both devices now, so a machine without sound fails before the session starts.
 
         ``echo_guard`` keeps the client's own voice, picked up from loudspeakers, from being
-        taken for the trainee (see ``simulator.devices.echo``); ``model`` shares a loaded VAD.
+        taken for the trainee (see ``simulator.devices.echo``). With ``push_to_talk`` a reply
+        lasts from one press of Enter on ``keys`` (default stdin) to the next, with hints
+        written to ``prompt`` (default stderr). ``model`` shares an already loaded VAD.
         """
         self._sd = load_sounddevice()
         self._in = resolve(self._sd, input_device, "input")
         self._out = resolve(self._sd, output_device, "output")
         self.vad_options = vad_options or VadOptions()
         self.echo_guard = echo_guard
+        self.push_to_talk = push_to_talk
+        self._keys = keys or sys.stdin
+        self._prompt = prompt or sys.stderr
         self._model = model or SileroModel()
         self._recorder: Recorder | None = None
         self._playback: Playback | None = None
@@ -88,6 +99,8 @@ class LiveAudio:
         """Record until the trainee stops talking; raise NoSpeechError if nobody spoke."""
         recorder = self._listen()
         try:
+            if self.push_to_talk:
+                return self._capture_between_presses(recorder)
             return self._capture(recorder)
         finally:
             self._finish_playback()
@@ -156,14 +169,70 @@ class LiveAudio:
                 gate = EchoGate(echo.reference, echo.sounds_at)
             pointer.feed(gate.filter(chunk, at) if gate is not None and at < gate.until else chunk)
         decision = pointer.decision
-        if decision.speech_start_s is None or decision.speech_end_s is None:
+        if decision.speech_start_s is None or decision.speech_end_s is None or origin is None:
             raise NoSpeechError(NOTHING_HEARD)
+        return self._reply(
+            np.concatenate(kept), origin, decision.speech_start_s, decision.speech_end_s
+        )
+
+    def _capture_between_presses(self, recorder: Recorder) -> RecordedReply:
+        """Push-to-talk: keep what was said between two presses of Enter."""
+        self._tell("Press Enter, then speak; press Enter again when you have finished.")
+        self._wait_for_enter()
+        pressed = float(recorder.stream.time)
+        self._tell("Recording… press Enter when you have finished.")
+        self._wait_for_enter()
+        released = float(recorder.stream.time)
+        resample = resampler(recorder.port.rate)
+        kept: list[Samples] = []
+        origin: float | None = None
+        heard_until = float("-inf")
+        while heard_until < released:
+            try:
+                block, at = recorder.blocks.get(timeout=STALL_S)
+            except queue.Empty:
+                raise AudioError(
+                    f"the microphone {recorder.port.name} stopped sending sound"
+                ) from None
+            origin = at if origin is None else origin
+            heard_until = at + len(block) / recorder.port.rate
+            kept.append(resample(block))
+        assert origin is not None  # the loop ran at least once
         samples = np.concatenate(kept)
-        first = max(0, round((decision.speech_start_s - PRE_ROLL_S) * WHISPER_RATE))
-        last = round((decision.speech_end_s + POST_ROLL_S) * WHISPER_RATE)
+        offset = max(0, round((pressed - PRESS_LEAD_S - origin) * WHISPER_RATE))
+        end = round((released - origin) * WHISPER_RATE)
+        probs = speech_probabilities(samples[offset:end], self._model)
+        speech = np.nonzero(probs >= self.vad_options.threshold)[0]
+        if len(speech) * FRAME_S < self.vad_options.min_speech_s:
+            raise NoSpeechError(NOTHING_HEARD)
+        base = offset / WHISPER_RATE
+        return self._reply(
+            samples, origin, base + speech[0] * FRAME_S, base + (speech[-1] + 1) * FRAME_S
+        )
+
+    def _tell(self, message: str) -> None:
+        print(message, file=self._prompt, flush=True)
+
+    def _wait_for_enter(self) -> None:
+        if self._keys.readline() == "":
+            raise AudioError(
+                "push-to-talk needs the Enter key, but there is no keyboard input; "
+                "practise without push-to-talk"
+            )
+
+    def _reply(
+        self, samples: Samples, origin: float, start_s: float, end_s: float
+    ) -> RecordedReply:
+        """The reply cut from the recording, with its latency after the client's last word.
+
+        ``samples`` start at stream time ``origin``; speech lies from ``start_s`` to ``end_s``
+        seconds into them.
+        """
+        first = max(0, round((start_s - PRE_ROLL_S) * WHISPER_RATE))
+        last = round((end_s + POST_ROLL_S) * WHISPER_RATE)
         latency = None
-        if self._playback is not None and origin is not None:
-            latency = origin + decision.speech_start_s - self._playback.speech_end
+        if self._playback is not None:
+            latency = origin + start_s - self._playback.speech_end
         return RecordedReply(
             audio=Audio(samples[first:last], WHISPER_RATE),
             response_latency_s=latency,
