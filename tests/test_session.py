@@ -14,10 +14,10 @@ from simulator.audio import RecordedReply
 from simulator.errors import StorageError
 from simulator.fixtures import FixtureAudio
 from simulator.persona import find_persona
-from simulator.session import Exchange, SessionEnd, SessionLog, iter_session
+from simulator.session import SessionEnd, SessionLog, iter_session
 from simulator.stt import make_transcriber
 from simulator.tts import EspeakSynthesizer
-from simulator.types import EmotionalState
+from simulator.types import EmotionalState, Exchange
 
 
 class InterruptedAfter(FixtureAudio):

@@ -15,7 +15,10 @@ from simulator.stt import make_transcriber
 from simulator.tts import EspeakSynthesizer
 
 SHARED_AUDIO = Path(__file__).resolve().parents[2] / "shared" / "audio"
-JFK = "And so my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+JFK = (
+    "And so my fellow Americans, ask not what your country can do for you,"
+    " ask what you can do for your country."
+)
 
 
 def words_of(text: str) -> list[str]:
@@ -92,7 +95,7 @@ def test_unknown_model_and_backend_are_clear_errors(tmp_path: Path) -> None:
     """An unknown backend, or a folder with no model, names what is wrong."""
     with pytest.raises(TranscriptionError, match="unknown speech recognition backend"):
         make_transcriber(backend="cloud")
-    with pytest.raises(TranscriptionError, match="no model.bin"):
+    with pytest.raises(TranscriptionError, match=r"no model\.bin"):
         model_dir(str(tmp_path))
 
 
