@@ -86,6 +86,9 @@ def classify_sentence(text: str, lex: Lexicon, ctx: ClientContext) -> ActKind:
     social = s.has(lex, "social")
     if social and len(s.core) - len(social[0].split()) <= SOCIAL_SLACK:
         return "other"
+    evaluation = starts_with(lex.words("evaluations"), s.core)
+    if evaluation and len(s.core) - len(evaluation.split()) <= SOCIAL_SLACK and s.n2 == 0:
+        return "other"
     harm = _harm(s, lex)
     if harm is not None:
         return harm
@@ -123,6 +126,8 @@ def _harm(s: Sentence, lex: Lexicon) -> ActKind | None:
 
 def _question(s: Sentence, lex: Lexicon, ctx: ClientContext, marker: bool) -> ActKind | None:
     core = _main_clause(s, lex) if s.is_question else s.core
+    if s.opens(lex, "reflection_markers"):
+        return None  # "What I'm hearing is ..." opens like a question but reflects
     opens = _open_start(core, lex, s.is_question)
     closed = _closed_start(core, lex)
     if not (s.is_question or opens or (closed and len(core) > 3 and s.n2 > 0)):
@@ -134,10 +139,11 @@ def _question(s: Sentence, lex: Lexicon, ctx: ClientContext, marker: bool) -> Ac
         return "closed_question" if closed_wh else "open_question"
     if closed:
         return "open_question" if s.has(lex, "tell_verbs") else "closed_question"
-    if marker:
-        return None  # "So you feel let down?": a reflection said with a rising voice
-    if len(s.core) <= 2:
+    if len(s.core) <= 2 and not marker:
         return "open_question"  # "Yeah?" "And then?"
+    # A statement said with a rising voice ("So you feel let down?") reflects.
+    if marker:
+        return None
     shared = shared_forms(content_forms(s.text, lex.language), ctx.forms)
     if s.n2 > 0 and len(shared) >= 2:
         return None
