@@ -25,7 +25,9 @@ from simulator.types import LANGUAGES, ClientTurn, EmotionalState
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `personas ...` and `simulate` to the command line."""
     personas = sub.add_parser("personas", help="list, check, write and hear client personas")
-    psub = personas.add_subparsers(dest="personas_command", metavar="ACTION", required=True)
+    psub = personas.add_subparsers(
+        dest="personas_command", metavar="ACTION", required=True, help="what to do"
+    )
 
     p = psub.add_parser("list", help="the personas you can practise with")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
