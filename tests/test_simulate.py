@@ -39,7 +39,7 @@ def test_badly_met_client_walks_out(capsys: pytest.CaptureFixture[str], persona_
     result = simulate(capsys, persona_id, "--practice", "poor")
     assert result["outcome"] == "walk_out"
     assert result["final_state"]["intensity"] >= find_persona(persona_id).end.walk_out_at
-    assert result["final_state"]["stage"] == 0
+    assert result["final_state"]["stage"] <= 1
 
 
 def test_json_shape(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
