@@ -11,6 +11,7 @@ from simulator.audio import read_audio
 from simulator.authoring import schema_text
 from simulator.cli import main
 from simulator.cli.personas import preview_lines
+from simulator.errors import AudioError
 from simulator.persona import find_persona, list_personas
 
 REPO = Path(__file__).resolve().parents[1]
@@ -103,3 +104,17 @@ def test_preview_writes_a_wav_per_line(capsys: pytest.CaptureFixture[str], tmp_p
     assert first.duration > 1.0
     assert first.rms() > 0.01
     assert "[sad" in capsys.readouterr().out
+
+
+def test_preview_without_speakers_points_to_out(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a sound device, preview says to use --out instead of failing obscurely."""
+    import simulator.devices
+
+    def no_devices() -> None:
+        raise AudioError("no default microphone")
+
+    monkeypatch.setattr(simulator.devices, "LiveAudio", no_devices)
+    assert main(["personas", "preview", "en-angry-caller"]) == 1
+    assert "use --out DIR to write WAV files" in capsys.readouterr().err

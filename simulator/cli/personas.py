@@ -184,8 +184,14 @@ def cmd_preview(args: argparse.Namespace) -> int:
     try:
         if args.out is None:
             from simulator.devices import LiveAudio
+            from simulator.errors import AudioError
 
-            player = LiveAudio()
+            try:
+                player = LiveAudio()
+            except AudioError as exc:
+                raise AudioError(
+                    "no sound device to play the lines on; use --out DIR to write WAV files"
+                ) from exc
         for n, (stem, text, state) in enumerate(preview_lines(persona), 1):
             audio = synthesizer.synthesize(text, voice_for(persona, state))
             label = f"{state.emotion} {state.intensity:.1f}"
