@@ -40,6 +40,10 @@ def append_private(path: Path, payload: bytes) -> None:
         with os.fdopen(fd, "ab") as fh:
             fh.write(payload)
             fh.flush()
-            os.fsync(fh.fileno())
+            try:
+                os.fsync(fh.fileno())
+            except OSError as exc:
+                if exc.errno != errno.EINVAL:  # EINVAL: this kind of file cannot be synced
+                    raise
     except OSError as exc:
         raise _explain(path, exc) from exc
