@@ -4,13 +4,18 @@ from simulator.scoring.acts import MI_INCONSISTENT, QUESTION_ACTS, REFLECTION_AC
 from simulator.scoring.exchange import score_exchange
 from simulator.scoring.pacing import pacing_metrics
 from simulator.scoring.serialize import result_to_dict
+from simulator.scoring.summary import Measure, SessionSummary, summarize_session, summary_to_dict
 
 __all__ = [
     "MI_INCONSISTENT",
     "QUESTION_ACTS",
     "REFLECTION_ACTS",
+    "Measure",
+    "SessionSummary",
     "classify_acts",
     "pacing_metrics",
     "result_to_dict",
     "score_exchange",
+    "summarize_session",
+    "summary_to_dict",
 ]

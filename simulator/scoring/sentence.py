@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.scoring.features import feeling_words, person, subject_person
+from simulator.scoring.features import emotion_of, feeling_words, person, subject_person
 from simulator.scoring.text import (
     Form,
     Lexicon,
@@ -215,7 +215,8 @@ def reflection_depth(
 ) -> ActKind:
     """Complex when the reflection adds feeling or meaning beyond the client's words."""
     named = feeling_words(s.toks, lex)
-    new_feelings = [f for f in named if f not in ctx.feelings]
+    known = {emotion_of(f, lex) for f in ctx.feelings}
+    new_feelings = [f for f in named if emotion_of(f, lex) not in known]
     content = content_forms(" ".join(s.core), lex.language)
     added = len(content) - len(shared)
     if new_feelings or s.has(lex, "complex_markers"):
