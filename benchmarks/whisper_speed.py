@@ -119,10 +119,15 @@ def worker(backend: str, model: str, clip: str, language: str, beam: int) -> Non
 
 
 def _worker_env(threads: int) -> dict[str, str]:
-    """The workers' environment: offline, and a thread count both libraries honour if set."""
+    """The workers' environment: offline, and a thread count both libraries honour if set.
+
+    NUMBA_NUM_THREADS too: openai-whisper's numba DTW (word timings) otherwise resets OpenMP,
+    and with it torch, to one thread per core.
+    """
     env = os.environ | {"HF_HUB_OFFLINE": "1"}
     if threads > 0:
-        env |= {"OMP_NUM_THREADS": str(threads), "MKL_NUM_THREADS": str(threads)}
+        env |= {name: str(threads) for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+        env["NUMBA_NUM_THREADS"] = str(threads)
     return env
 
 
