@@ -114,6 +114,7 @@ class PacingMetrics:
     speech_time_s: float
     word_count: int
     reply_to_client_ratio: float | None = None
+    fillers: tuple[str, ...] = ()  # the filler words and phrases heard, in order
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ RATE_CAP = -25.0
 FILLER_FREE_PER_100 = 3.0  # fillers per 100 words nobody notices
 FILLER_SLOPE = -3.0  # points per filler per 100 words above that
 FILLER_CAP = -20.0
+MIN_RATE_WORDS = 4  # shorter replies have no meaningful rate
 QUICK_ANSWER_S = 0.2  # about the usual turn gap (Stivers et al. 2009)
 DISTRESS_INTENSITY = 0.6
 SLOW_ANSWER_S = 4.0
@@ -29,17 +30,22 @@ LONG_TURN_CAP = -15.0
 _CALM_EMOTIONS = ("calm", "hopeful", "relieved")
 
 
-def count_fillers(text_tokens: tuple[str, ...], language: str) -> int:
+def find_fillers(text_tokens: tuple[str, ...], language: str) -> tuple[str, ...]:
     """Fillers of the language: single words (um, öö, eh) and set phrases (you know, tota noin)."""
     lex = lexicon(language)
     single = set(lex.words("fillers"))
-    n = sum(t in single for t in text_tokens)
+    found = [t for t in text_tokens if t in single]
     for phrase in lex.words("filler_phrases"):
         rest = text_tokens
         while (i := term_matches(phrase, rest)) >= 0:
-            n += 1
+            found.append(phrase)
             rest = rest[i + len(phrase.split()):]
-    return n
+    return tuple(found)
+
+
+def count_fillers(text_tokens: tuple[str, ...], language: str) -> int:
+    """How many fillers ``text_tokens`` holds."""
+    return len(find_fillers(text_tokens, language))
 
 
 def pacing_metrics(
@@ -60,15 +66,17 @@ def pacing_metrics(
     n = len(toks)
     syl = sum(syllables(t, lang) for t in toks)
     ratio = speech / client_duration_s if client_duration_s else None
+    fillers = find_fillers(toks, lang)
     return PacingMetrics(
         wpm=round(n / speech * 60.0, 1),
         syllables_per_second=round(syl / speech, 2),
         response_latency_s=response_latency_s,
         long_pauses=tuple((round(a, 2), round(b, 2)) for a, b in gaps if b - a > LONG_PAUSE_S),
-        fillers_per_100_words=round(100.0 * count_fillers(toks, lang) / max(n, 1), 1),
+        fillers_per_100_words=round(100.0 * len(fillers) / max(n, 1), 1),
         speech_time_s=round(speech, 2),
         word_count=n,
         reply_to_client_ratio=round(ratio, 2) if ratio is not None else None,
+        fillers=fillers,
     )
 
 
@@ -84,12 +92,16 @@ def score_pacing(m: PacingMetrics, client: ClientTurn) -> tuple[float, tuple[Evi
     """Pacing points (unclamped) and the evidence: every timing that earned or cost points."""
     pace = lexicon(client.language).section("pacing")
     low, high = (float(x) for x in pace["syllables_per_second"])
+    wlow, whigh = (float(x) for x in pace["wpm"])
     ev: list[Evidence] = []
     rate = f"{m.syllables_per_second:.1f} syllables/s, {m.wpm:.0f} words/min over speech time"
-    pen = _band_penalty(m.syllables_per_second, low, high) if m.word_count >= 4 else 0.0
+    pen_s = _band_penalty(m.syllables_per_second, low, high)
+    pen_w = _band_penalty(m.wpm, wlow, whigh)
+    pen = min(pen_s, pen_w) if m.word_count >= MIN_RATE_WORDS else 0.0
     if pen < 0:
-        side = "fast" if m.syllables_per_second > high else "slow"
-        ev.append(Evidence("pacing", pen, f"rate too {side}: {rate} (band {low}-{high})"))
+        side = "fast" if m.syllables_per_second > high or m.wpm > whigh else "slow"
+        bands = f"bands {low}-{high} syllables/s, {wlow:.0f}-{whigh:.0f} words/min"
+        ev.append(Evidence("pacing", pen, f"rate too {side}: {rate} ({bands})"))
     else:
         ev.append(Evidence("pacing", 0.0, f"rate comfortable: {rate}"))
     if m.long_pauses:
@@ -98,7 +110,8 @@ def score_pacing(m: PacingMetrics, client: ClientTurn) -> tuple[float, tuple[Evi
         ev.append(Evidence("pacing", pts, f"{len(m.long_pauses)} pause(s) over 1 s", where))
     if m.fillers_per_100_words > FILLER_FREE_PER_100:
         pts = max(FILLER_CAP, FILLER_SLOPE * (m.fillers_per_100_words - FILLER_FREE_PER_100))
-        ev.append(Evidence("pacing", pts, f"{m.fillers_per_100_words:.1f} fillers per 100 words"))
+        ev.append(Evidence("pacing", pts, f"{m.fillers_per_100_words:.1f} fillers per 100 words",
+                           ", ".join(m.fillers)))
     lat = m.response_latency_s
     distressed = client.state.emotion not in _CALM_EMOTIONS and (
         client.state.intensity >= DISTRESS_INTENSITY

@@ -14,6 +14,7 @@ def result_to_dict(scores: Scores, feedback: Feedback) -> dict[str, object]:
     if scores.pacing_metrics is not None:
         m = asdict(scores.pacing_metrics)
         m["long_pauses"] = [list(p) for p in scores.pacing_metrics.long_pauses]
+        m["fillers"] = list(scores.pacing_metrics.fillers)
         pacing = m
     return {
         "acts": [
