@@ -69,7 +69,8 @@ def _needs(client: ClientTurn, scores: Scores) -> list[str]:
             keys.append("advice_solicited" if solicited else harm)
             break
     reflected = kinds & {"simple_reflection", "complex_reflection", "summary"}
-    if _has(ev, "listening", "none of the client's cues"):
+    deep = kinds & {"complex_reflection", "summary"}
+    if _has(ev, "listening", "none of the client's cues") and not deep:
         keys.append("cues")
     if not _has(ev, "empathy", "named the client's feeling") and client.state.emotion != "calm":
         keys.append("feeling")

@@ -12,7 +12,7 @@ import yaml
 
 from simulator.scoring.cues import client_cues
 from simulator.scoring.features import feeling_words, fi_person
-from simulator.scoring.text import content_forms, lexicon, split_sentences, tokens
+from simulator.scoring.text import content_forms, lemma, lexicon, split_sentences, tokens
 from simulator.types import ClientTurn
 
 MAX_CLAUSE_WORDS = 14  # longer client sentences are cut at a clause boundary
@@ -48,8 +48,8 @@ def to_second_person(sentence: str, language: str) -> str:
             new = swap[low]
         elif prev in ("i", "ik", "'k") and low in after_i:
             new = after_i[low]
-        elif lex.language == "fi" and fi_person(low) == 1:
-            new = low[:-1] + "t"
+        elif lex.language == "fi":
+            new = _fi_second_person(m.group(0), low, i == 0 or _clause_starts(sentence, matches, i))
         elif lex.language == "nl" and prev in ("ik", "'k") and not pending:
             new = low if low.endswith("t") else low + "t"
         if pending and lex.language == "nl" and _clause_ends(sentence, matches, i):
@@ -81,6 +81,27 @@ _NL_ADVERBS = frozenset({"niet", "ook", "al", "nog", "echt", "gewoon", "heel", "
                          "hem", "haar", "ze", "dit", "dat", "die", "de", "een", "zelf", "iets",
                          "niets", "niks", "alles", "veel", "weinig", "meer", "toch", "hun"})
 _NL_CLAUSE_WORDS = frozenset({"en", "maar", "als", "dat", "omdat", "want", "dus", "of", "toen"})
+
+
+_FI_CLAUSE_WORDS = frozenset({"ja", "mutta", "kun", "että", "koska", "jos", "vaikka", "eikä",
+                              "enkä", "sitten", "nyt", "eli"})
+
+
+def _clause_starts(sentence: str, matches: list[re.Match[str]], i: int) -> bool:
+    between = sentence[matches[i - 1].end():matches[i].start()]
+    return any(c in between for c in ",;:") or matches[i - 1].group(0).lower() in (
+        _FI_CLAUSE_WORDS)
+
+
+def _fi_second_person(original: str, low: str, clause_start: bool) -> str:
+    """Finnish: 'asuntoni' -> 'asuntosi'; a clause-initial first-person verb -> second person."""
+    if original[:1].isupper() and not clause_start:
+        return low  # a name such as "Kelaan" is no verb
+    if low.endswith("ni") and len(low) > 4 and lemma(low, "fi") != low:
+        return low[:-2] + "si"
+    if clause_start and fi_person(low) == 1:
+        return low[:-1] + "t"
+    return low
 
 
 def _nl_nonfinite(word: str) -> bool:

@@ -195,7 +195,9 @@ def _statement(s: Sentence, lex: Lexicon, ctx: ClientContext, marker: bool) -> A
     points = (3 if marker else 0) + min(s.n2, 2) + (1 if subject == 2 else 0)
     points += min(len(shared), 2) + (1 if feelings else 0)
     fragment = len(s.core) <= 8 and not info and (s.n2 > 0 or len(shared) >= 2)
-    points += 1 if shared and fragment else 0
+    points += 1 if (shared or s.n2 > 0) and fragment else 0
+    if s.toks[0] in lex.words("reflective_leads") and s.n1 == 0:
+        points += 2  # "So, an event at your house." sums up what the client said
     if s.n1 > s.n2 and not marker:
         points -= 2
     if info and not marker:
