@@ -94,3 +94,20 @@ def test_result_to_dict_has_stable_shape() -> None:
             "fillers_per_100_words"} <= set(pacing)
     acts = data["acts"]
     assert isinstance(acts, list) and {"kind", "text"} <= set(acts[0])
+
+
+@pytest.mark.parametrize(
+    ("lang", "client", "expected"),
+    [
+        ("fi", "Mieheni lähti maaliskuussa, enkä pysty maksamaan vuokraa yksin.",
+         "miehesi lähti maaliskuussa, etkä pysty maksamaan vuokraa yksin"),
+        ("fi", "Olen soittanut Kelaan koko viikon.", "olet soittanut Kelaan koko viikon"),
+        ("nl", "Ik ben bang dat ik mijn huis kwijtraak.", "je bent bang dat je je huis kwijtraakt"),
+        ("en", "I'm scared I'll lose my flat.", "you're scared you'll lose your flat"),
+    ],
+)
+def test_example_phrasing_speaks_to_the_client(lang: str, client: str, expected: str) -> None:
+    """The client's sentence is turned to 'you' with the verb and possessive forms right."""
+    turn = ClientTurn(client, EmotionalState("anxious", 0.7), (), lang)  # type: ignore[arg-type]
+    fb = give_feedback(turn, score_exchange(turn, Transcript.from_text("Okay.", lang)))
+    assert any(expected in s for s in fb.suggestions)
