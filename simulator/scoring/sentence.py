@@ -7,6 +7,7 @@ niin; nou, dus) are stripped.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from simulator.scoring.features import emotion_of, feeling_words, person, subject_person
@@ -25,6 +26,7 @@ _NEGATION = frozenset({"not", "no", "don't", "dunno", "ei", "en", "niet", "geen"
 OTHER_MAX_WORDS = 8  # "Sorry, let me just close the door." is still small talk
 SOCIAL_SLACK = 4  # words a greeting formula may carry besides itself ("Nice to meet you, Sarah")
 SUMMARY_MIN_WORDS = 12
+_CLAUSE_RE = re.compile(r"[,;:]|\s[-–—]+\s?|--+")
 LONG_SUMMARY_WORDS = 30  # a reflection this long that takes up 4+ client words is a summary
 
 
@@ -92,7 +94,7 @@ def classify_sentence(text: str, lex: Lexicon, ctx: ClientContext) -> ActKind:
     harm = _harm(s, lex)
     if harm is not None:
         return harm
-    if s.opens(lex, "advice_questions"):
+    if s.opens(lex, "advice_questions") and not s.has(lex, "tell_verbs"):
         return "advice"
     marker = bool(s.has(lex, "reflection_markers"))
     if not s.is_question:
@@ -151,11 +153,17 @@ def _question(s: Sentence, lex: Lexicon, ctx: ClientContext, marker: bool) -> Ac
 
 
 def _main_clause(s: Sentence, lex: Lexicon) -> tuple[str, ...]:
-    """For "When you go out, do you drink?" the question is the part after the comma."""
-    if not starts_with(lex.words("subordinators"), s.core) or "," not in s.text:
-        return s.core
-    tail = strip_discourse(tokens(s.text.rsplit(",", 1)[1]), lex)
-    return tail or s.core
+    """The clause that asks: "When you go out, do you drink?" asks after the comma.
+
+    The last clause that opens with a question word wins, so a lead-in such as
+    "Mike, if you don't mind me asking, what would you do?" is skipped.
+    """
+    clauses = [strip_discourse(tokens(c), lex) for c in _CLAUSE_RE.split(s.text)]
+    asking = [c for c in clauses if c and (
+        starts_with(lex.words("open_starts"), c) or _closed_start(c, lex))]
+    if asking and (len(clauses) > 1):
+        return asking[-1]
+    return s.core
 
 
 def _open_start(core: tuple[str, ...], lex: Lexicon, is_question: bool) -> bool:
