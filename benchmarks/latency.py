@@ -37,9 +37,9 @@ def _replies(persona_id: str, synthesizer: Any) -> list[Any]:
     """Spoken replies close to each target length, built from the persona's sample replies.
 
     Each sample sentence is spoken once; a reply adds the unused sentence that brings it closest
-    to the target until it is within 15 % of it (or over), so lengths come out near 5, 10 and
-    30 s. No sentence repeats before all are used: a repeated sentence makes Whisper's
-    compression-ratio check fail, and its temperature fallback is not what a trainee meets.
+    to the target while that brings it closer, so lengths come out near 5, 10 and 30 s. No
+    sentence repeats before all are used: a repeated sentence makes Whisper's compression-ratio
+    check fail, and its temperature fallback is not what a trainee meets.
     """
     from simulator.audio import Audio, VoiceSettings
     from simulator.persona import find_persona
@@ -55,12 +55,15 @@ def _replies(persona_id: str, synthesizer: Any) -> list[Any]:
         pieces: list[np.ndarray[Any, np.dtype[np.float32]]] = []
         unused = list(range(len(spoken)))
         length = 0.0
-        while length < 0.85 * target:
+        while True:
             unused = unused or list(range(len(spoken)))
             pick = min(unused, key=lambda i: abs(length + GAP_S + len(spoken[i]) / rate - target))
+            longer = length + GAP_S * bool(pieces) + len(spoken[pick]) / rate
+            if pieces and abs(longer - target) >= abs(length - target):
+                break  # one more sentence would take the reply further from the target
             unused.remove(pick)
             pieces += [gap, spoken[pick]] if pieces else [spoken[pick]]
-            length = sum(len(x) for x in pieces) / rate
+            length = longer
         replies.append(Audio(np.concatenate(pieces).astype(np.float32), rate))
     return replies
 
