@@ -33,7 +33,7 @@ GAP_S = 0.3  # silence between concatenated sentences
 DEMO_TIMEOUT_S = 600.0  # a demo session still running after this long is stopped
 
 
-def _replies(persona_id: str, synthesizer: Any) -> list[Any]:
+def _replies(persona_id: str, synthesizer: Any) -> list[tuple[Any, str]]:
     """Spoken replies close to each target length, built from the persona's sample replies.
 
     Each sample sentence is spoken once; a reply adds the unused sentence that brings it closest
@@ -50,8 +50,9 @@ def _replies(persona_id: str, synthesizer: Any) -> list[Any]:
     rate = 16_000
     gap = np.zeros(int(GAP_S * rate), dtype=np.float32)
     spoken = [synthesizer.synthesize(text, voice).resampled(rate).samples for text in pool]
-    replies = []
+    replies: list[tuple[Any, str]] = []
     for target in TARGETS_S:
+        said: list[str] = []
         pieces: list[np.ndarray[Any, np.dtype[np.float32]]] = []
         unused = list(range(len(spoken)))
         length = 0.0
@@ -62,9 +63,10 @@ def _replies(persona_id: str, synthesizer: Any) -> list[Any]:
             if pieces and abs(longer - target) >= abs(length - target):
                 break  # one more sentence would take the reply further from the target
             unused.remove(pick)
+            said.append(pool[pick])
             pieces += [gap, spoken[pick]] if pieces else [spoken[pick]]
             length = longer
-        replies.append(Audio(np.concatenate(pieces).astype(np.float32), rate))
+        replies.append((Audio(np.concatenate(pieces).astype(np.float32), rate), " ".join(said)))
     return replies
 
 
@@ -84,11 +86,11 @@ def worker(backend: str, language: str, runs: int) -> None:
     synthesizer.close()
     transcriber = make_transcriber(backend, None, language)
     start = time.perf_counter()
-    warm = transcriber.transcribe(replies[0], language)  # loads the model; a warm-up run
+    warm = transcriber.transcribe(replies[0][0], language)  # loads the model; a warm-up run
     first_s = time.perf_counter() - start
     give_feedback(client, score_exchange(client, warm))  # loads word lists once
     rows = []
-    for audio in replies:
+    for audio, said in replies:
         asr: list[float] = []
         rest: list[float] = []
         for _ in range(runs):
@@ -104,6 +106,7 @@ def worker(backend: str, language: str, runs: int) -> None:
             {
                 "reply_s": audio.duration,
                 "words": len(transcript.words),
+                "said_words": len(said.split()),
                 "asr_s": statistics.median(asr),
                 "score_feedback_s": statistics.median(rest),
                 "total_s": statistics.median(a + r for a, r in zip(asr, rest, strict=True)),
@@ -185,10 +188,10 @@ def main() -> int:
     print(
         f"End of speech -> feedback, median of {args.runs} runs; the end-pointer first waits "
         f"{end_silence:.1f} s of silence (not included below); load average "
-        f"{os.getloadavg()[0]:.1f}."
+        f"{os.getloadavg()[0]:.1f}. words = recognised / spoken."
     )
     head = (
-        f"{'backend':15} {'lang':4} {'model':7} {'reply s':>7} {'words':>5} {'ASR s':>6} "
+        f"{'backend':15} {'lang':4} {'model':7} {'reply s':>7} {'words':>9} {'ASR s':>6} "
         f"{'score+fb s':>10} {'total s':>7} {'peak RSS MB':>11}"
     )
     print(head)
@@ -202,7 +205,8 @@ def main() -> int:
             for row in result["rows"]:
                 print(
                     f"{backend:15} {language:4} {default_model(language):7} "
-                    f"{row['reply_s']:7.1f} {row['words']:5d} {row['asr_s']:6.2f} "
+                    f"{row['reply_s']:7.1f} {row['words']:4d}/{row['said_words']:<4d} "
+                    f"{row['asr_s']:6.2f} "
                     f"{row['score_feedback_s']:10.3f} {row['total_s']:7.2f} "
                     f"{result['peak_rss_mb']:11.0f}"
                 )
