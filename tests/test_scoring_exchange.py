@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from pathlib import Path
+
 import pytest
+import yaml
 
 from simulator.scoring import score_exchange
-from simulator.types import ClientTurn, EmotionalState, Transcript
+from simulator.types import ClientTurn, EmotionalState, Scores, Transcript
 
 CLIENT = {
     "en": "I have called five times this week and nobody calls me back. I am so angry.",
@@ -104,3 +108,23 @@ def test_stacked_closed_questions_cost_listening() -> None:
     opened = score_exchange(client("en"), typed("What happened when you called?", "en"))
     assert stacked.listening < opened.listening
     assert any("stacked" in e.reason for e in stacked.evidence)
+
+
+@pytest.mark.parametrize("name", ["en", "fi", "nl", "en_holdout", "fi_holdout", "nl_holdout"])
+def test_every_reflection_beats_every_harm_for_the_same_client(name: str) -> None:
+    """In the team test sets each reflection outscores each harmful reply to the same client."""
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "testset" / f"{name}.yaml"
+    items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+    lang = name[:2]
+    by_client: dict[str, dict[str, list[Scores]]] = defaultdict(lambda: defaultdict(list))
+    for item in items:
+        turn = ClientTurn(item["client"], EmotionalState(item["emotion"], 0.7), (), lang)  # type: ignore[arg-type]
+        scores = score_exchange(turn, typed(item["reply"], lang))
+        by_client[item["client"]][item["act"]].append(scores)
+    for acts in by_client.values():
+        good = [s for k in ("simple_reflection", "complex_reflection", "summary") for s in acts[k]]
+        bad = [s for k in ("judgement", "advice", "reassurance", "deflection", "persuasion")
+               for s in acts[k]]
+        for g in good:
+            for b in bad:
+                assert g.empathy > b.empathy and g.listening > b.listening

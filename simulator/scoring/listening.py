@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
 from simulator.scoring.cues import client_cues, picked_up
 from simulator.scoring.text import content_forms, shared_forms, tokens
 from simulator.types import Act, ClientTurn, Evidence
@@ -20,7 +18,12 @@ ACT_POINTS = {
 }
 EXTRA_CLOSED_QUESTION = -8.0  # each closed question after the first
 SUBJECT_CHANGE = -15.0
-DEFLECTION = -10.0
+# Replies that close down what the client said instead of hearing it out.
+DISMISSALS = {
+    "deflection": (-10.0, "deflected the client's need"),
+    "judgement": (-10.0, "dismissed what the client said"),
+    "reassurance": (-8.0, "smoothed it over instead of hearing it out"),
+}
 ADVICE_FIRST = -8.0  # advice with no reflection or question before it
 LONG_REPLY_FACTOR = 3.0  # reply words over client words before "talking far longer"
 LONG_REPLY_MIN_WORDS = 40
@@ -45,8 +48,10 @@ def score_listening(
             ev.append(Evidence("listening", pts, f"picked up the client's cues: {names}", quote))
         else:
             missed = ", ".join(c.text for c in cues[:4])
-            ev.append(Evidence("listening", NO_CUE_PENALTY, f"none of the client's cues: {missed}"))
-    counts = Counter(a.kind for a in acts)
+            # A complex reflection may take up the meaning in other words: no penalty then.
+            deep = any(a.kind in ("complex_reflection", "summary") for a in acts)
+            ev.append(Evidence("listening", 0.0 if deep else NO_CUE_PENALTY,
+                               f"none of the client's cues: {missed}"))
     for kind, pts in ACT_POINTS.items():
         first = next((a for a in acts if a.kind == kind), None)
         if first is not None:
@@ -56,9 +61,10 @@ def score_listening(
         quote = " / ".join(a.text for a in closed)
         ev.append(Evidence("listening", EXTRA_CLOSED_QUESTION * (len(closed) - 1),
                            f"{len(closed)} closed questions stacked", quote))
-    if counts["deflection"]:
-        d = next(a for a in acts if a.kind == "deflection")
-        ev.append(Evidence("listening", DEFLECTION, "deflected the client's need", d.text))
+    for kind, (pts, reason) in DISMISSALS.items():
+        hit = next((a for a in acts if a.kind == kind), None)
+        if hit is not None:
+            ev.append(Evidence("listening", pts, reason, hit.text))
     engaged = any(a.kind in ACT_POINTS for a in acts)
     if not engaged and not shared_forms(reply_forms, content_forms(client.text, lang)):
         ev.append(Evidence("listening", SUBJECT_CHANGE, "moved away from what the client said",
