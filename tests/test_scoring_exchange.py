@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from simulator.feedback import give_feedback
 from simulator.scoring import score_exchange
 from simulator.types import ClientTurn, EmotionalState, Scores, Transcript
 
@@ -128,3 +131,13 @@ def test_every_reflection_beats_every_harm_for_the_same_client(name: str) -> Non
         for g in good:
             for b in bad:
                 assert g.empathy > b.empathy and g.listening > b.listening
+
+
+@settings(max_examples=60, deadline=None)
+@given(text=st.text(max_size=200), lang=st.sampled_from(["en", "fi", "nl"]))
+def test_any_text_gives_scores_in_range(text: str, lang: str) -> None:
+    """Whatever the transcript holds (empty, symbols, any script), scores stay within 0-100."""
+    scores = score_exchange(client(lang), typed(text, lang))
+    assert 0 <= scores.listening <= 100 and 0 <= scores.empathy <= 100
+    assert all(a.text.strip() for a in scores.acts)
+    give_feedback(client(lang), scores)
