@@ -5,15 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from support.pulse import PulseHarness
-from support.speech import espeak, join, silence
+from support.speech import RATE, espeak, join, silence, window_matches
 
 from simulator.audio import Audio
 from simulator.cli import main
 from simulator.devices import LiveAudio, list_devices
+from simulator.devices._portaudio import Port, Recorder, load_sounddevice, resampler, resolve
 from simulator.errors import AudioError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -52,6 +55,32 @@ def test_unknown_device_name_is_one_clear_error(pulse: PulseHarness) -> None:
         LiveAudio(input_device="no-such-mic")
     assert "roleplay demo" in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+def test_a_48_khz_stereo_microphone_is_resampled_to_16_khz(pulse: PulseHarness) -> None:
+    """A microphone run at 48 kHz in stereo still yields 16 kHz mono speech, intact and in order."""
+    sd = load_sounddevice()
+    default = resolve(sd, None, "input")
+    line = espeak("The quick brown fox jumps over the lazy dog.")
+    recorder = Recorder(sd, Port(default.index, default.name, 48_000, 2))
+    try:
+        time.sleep(0.3)  # let the stream start before the voice does
+        pulse.play_into_mic(line, "stereo").wait(timeout=10)
+        time.sleep(0.3)
+    finally:
+        recorder.close()
+    resample = resampler(recorder.port.rate)
+    blocks = []
+    while not recorder.blocks.empty():
+        blocks.append(resample(recorder.blocks.get()[0]))
+    heard = np.concatenate(blocks)
+    matches = window_matches(line.resampled(RATE).samples, heard)
+    assert len(matches) >= 6
+    scores = [score for score, _ in matches]
+    assert min(scores) > 0.8
+    assert np.median(scores) > 0.95
+    lags = [lag for _, lag in matches]
+    assert max(lags) - min(lags) <= 0.01 * RATE
 
 
 def test_mic_check_hears_a_voice(pulse: PulseHarness, capsys: pytest.CaptureFixture[str]) -> None:

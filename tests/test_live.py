@@ -9,7 +9,16 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 from support.pulse import PulseHarness
-from support.speech import LOUD, espeak, first_loud_s, join, last_loud_s, silence, trimmed
+from support.speech import (
+    LOUD,
+    espeak,
+    first_loud_s,
+    join,
+    last_loud_s,
+    silence,
+    trimmed,
+    window_matches,
+)
 
 from simulator.audio import WHISPER_RATE, Audio, RecordedReply, Transcriber
 from simulator.devices import LiveAudio, NoSpeechError
@@ -67,27 +76,6 @@ def wait_for_speaker_end(pulse: PulseHarness, mark: int, line: Audio) -> None:
     raise AssertionError("the client's line never finished on the virtual speaker")
 
 
-def window_matches(
-    reference: np.ndarray, captured: np.ndarray, window_s: float = 0.25
-) -> list[tuple[float, int]]:
-    """Best normalised correlation and lag of each window of ``reference`` inside ``captured``."""
-    size = round(window_s * WHISPER_RATE)
-    n = 1 << int(np.ceil(np.log2(len(captured) + size)))
-    spectrum = np.fft.rfft(captured, n)
-    energy = np.concatenate([[0.0], np.cumsum(np.square(captured, dtype=np.float64))])
-    local = np.sqrt(np.maximum(energy[size:] - energy[:-size], 1e-12))
-    found = []
-    for start in range(0, len(reference) - size + 1, size):
-        window = reference[start : start + size]
-        if np.sqrt(np.sum(np.square(window))) < 0.5:  # a pause: nothing to recognise
-            continue
-        corr = np.fft.irfft(spectrum * np.conj(np.fft.rfft(window, n)), n)[: len(local)]
-        score = corr / (local * np.linalg.norm(window))
-        lag = int(np.argmax(score))
-        found.append((float(score[lag]), lag - start))
-    return found
-
-
 def test_client_line_reaches_the_speaker(
     pulse: PulseHarness, live: LiveAudio, client_line: Audio
 ) -> None:
@@ -100,7 +88,9 @@ def test_client_line_reaches_the_speaker(
     reference = client_line.resampled(WHISPER_RATE).samples
     matches = window_matches(reference, captured)
     assert len(matches) >= 6
-    assert min(score for score, _ in matches) > 0.9
+    scores = [score for score, _ in matches]
+    assert min(scores) > 0.8
+    assert np.median(scores) > 0.95
     lags = [lag for _, lag in matches]
     assert max(lags) - min(lags) <= 0.01 * WHISPER_RATE  # no gap or repeat inside the line
 

@@ -68,6 +68,8 @@ def run_mic_check(args: argparse.Namespace) -> int:
         for level, samples in iter_levels(args.input, args.seconds):
             heard.append(samples)
             live.update(meter_line(level))
+    if not console.is_terminal:
+        console.line()  # a terminal already ends the meter's line; a pipe or file does not
     report = assess_mic(Audio(np.concatenate(heard), WHISPER_RATE))
     speech = "—" if report.speech_db is None else f"{report.speech_db:.0f} dBFS"
     noise = "—" if report.noise_db is None else f"{report.noise_db:.0f} dBFS"

@@ -66,3 +66,24 @@ def last_loud_s(samples: Samples) -> float:
 def first_loud_s(samples: Samples) -> float:
     """Time in seconds of the first loud sample: where the first word begins."""
     return float(np.nonzero(np.abs(samples) > LOUD)[0][0] / RATE)
+
+
+def window_matches(
+    reference: Samples, captured: Samples, window_s: float = 0.25
+) -> list[tuple[float, int]]:
+    """Best normalised correlation and lag of each window of ``reference`` inside ``captured``."""
+    size = round(window_s * RATE)
+    n = 1 << int(np.ceil(np.log2(len(captured) + size)))
+    spectrum = np.fft.rfft(captured, n)
+    energy = np.concatenate([[0.0], np.cumsum(np.square(captured, dtype=np.float64))])
+    local = np.sqrt(np.maximum(energy[size:] - energy[:-size], 1e-12))
+    found = []
+    for start in range(0, len(reference) - size + 1, size):
+        window = reference[start : start + size]
+        if np.sqrt(np.sum(np.square(window))) < 0.5:  # a pause: nothing to recognise
+            continue
+        corr = np.fft.irfft(spectrum * np.conj(np.fft.rfft(window, n)), n)[: len(local)]
+        score = corr / (local * np.linalg.norm(window))
+        lag = int(np.argmax(score))
+        found.append((float(score[lag]), lag - start))
+    return found
