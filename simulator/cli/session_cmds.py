@@ -106,7 +106,9 @@ def _practice(args: argparse.Namespace) -> int:
     from simulator.devices import LiveAudio
 
     persona = find_persona(args.persona)
-    audio_io = LiveAudio(input_device=args.input, output_device=args.output)
+    audio_io = LiveAudio(
+        input_device=args.input, output_device=args.output, push_to_talk=args.push_to_talk
+    )
     transcriber = make_transcriber(args.asr, args.model, persona.language)
     out = args.out or default_session_dir(sessions_root(), persona.id)
     console = Console(highlight=False)
@@ -147,6 +149,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     practice.add_argument("--input", default=None, help="microphone (see `roleplay devices`)")
     practice.add_argument("--output", default=None, help="speaker (see `roleplay devices`)")
+    practice.add_argument(
+        "--push-to-talk",
+        action="store_true",
+        help="press Enter to start and again to end your reply, instead of automatic end of turn",
+    )
     options.add_session_options(practice)
     options.add_asr_options(practice)
     practice.set_defaults(func=_practice)
