@@ -133,6 +133,7 @@ def test_no_sound_server_gives_one_clear_line(tmp_path: Path, command: list[str]
     assert len(lines) == 1
     assert lines[0].startswith(NO_DEVICE)
     assert "roleplay demo" in lines[0]
+    assert done.stdout == ""
 
 
 def test_live_audio_fails_fast_without_a_sound_server(tmp_path: Path) -> None:

@@ -62,10 +62,11 @@ def meter_line(level: Level) -> Text:
 def run_mic_check(args: argparse.Namespace) -> int:
     """Show a live level meter while the trainee talks, then say whether the microphone is fine."""
     console = Console()
+    levels = iter_levels(args.input, args.seconds)  # fails here, before any prompt, without a mic
     console.print(f"Say a sentence or two for {args.seconds:g} seconds…")
     heard: list[Samples] = []
     with Live(Text(""), console=console, refresh_per_second=10, transient=False) as live:
-        for level, samples in iter_levels(args.input, args.seconds):
+        for level, samples in levels:
             heard.append(samples)
             live.update(meter_line(level))
     if not console.is_terminal:

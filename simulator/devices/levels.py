@@ -33,9 +33,17 @@ class Level:
 def iter_levels(
     input_device: Device = None, seconds: float = 5.0, every_s: float = 0.1
 ) -> Iterator[tuple[Level, Samples]]:
-    """Open the microphone and yield its level every ``every_s`` with the 16 kHz samples heard."""
+    """Open the microphone now (one-line AudioError if there is none), then yield its level.
+
+    Each item covers ``every_s`` and comes with the 16 kHz samples heard; iterate to the end
+    (or close the iterator) so the microphone is closed again.
+    """
     sd = load_sounddevice()
-    recorder = Recorder(sd, resolve(sd, input_device, "input"))
+    return _levels(Recorder(sd, resolve(sd, input_device, "input")), seconds, every_s)
+
+
+def _levels(recorder: Recorder, seconds: float, every_s: float) -> Iterator[tuple[Level, Samples]]:
+    """Read the open recorder for ``seconds``, yielding a level every ``every_s``."""
     resample = resampler(recorder.port.rate)
     pending: list[Samples] = []
     heard = 0.0
