@@ -14,8 +14,10 @@ from simulator.audio import Transcriber
 def pulse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PulseHarness]:
     """A running private PulseAudio daemon this process's PortAudio talks to; stopped afterwards."""
     missing = missing_tools()
+    if "pulseaudio" in missing:
+        pytest.skip("the pulseaudio binary is not installed (apt: pulseaudio pulseaudio-utils)")
     if missing:
-        pytest.skip(f"PulseAudio tools not installed: {', '.join(missing)} (apt: pulseaudio)")
+        pytest.fail(f"PulseAudio is installed but not {', '.join(missing)} (apt: pulseaudio-utils)")
     harness = PulseHarness(tmp_path_factory.mktemp("pulse"))
     try:
         harness.start()

@@ -107,8 +107,16 @@ def test_mic_check_warns_about_a_silent_microphone(
     assert "seems silent" in capsys.readouterr().out
 
 
+def has_sound_card() -> bool:
+    """True if the kernel lists a sound card (ALSA could reach it without any sound server)."""
+    cards = Path("/proc/asound/cards")
+    return cards.is_file() and "no soundcards" not in cards.read_text()
+
+
 def run_without_sound_server(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run the program with PulseAudio pointed at a socket that does not exist."""
+    if has_sound_card():
+        pytest.skip("this machine has a sound card, so 'no audio device at all' cannot be staged")
     env = {
         **os.environ,
         "PULSE_SERVER": f"unix:{tmp_path / 'no-server' / 'native'}",
