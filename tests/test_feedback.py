@@ -103,6 +103,9 @@ def test_result_to_dict_has_stable_shape() -> None:
          "miehesi lähti maaliskuussa, etkä pysty maksamaan vuokraa yksin"),
         ("fi", "Olen soittanut Kelaan koko viikon.", "olet soittanut Kelaan koko viikon"),
         ("nl", "Ik ben bang dat ik mijn huis kwijtraak.", "je bent bang dat je je huis kwijtraakt"),
+        ("nl", "Sinds maart kook ik niet meer.", "sinds maart kook je niet meer"),
+        ("nl", "En ik zei dat ze een dutje moest doen.", "je zei dat ze een dutje moest doen"),
+        ("fi", "Ailin kanssa istuimme kuistilla joka ilta.", "Ailin kanssa istuitte kuistilla"),
         ("en", "I'm scared I'll lose my flat.", "you're scared you'll lose your flat"),
     ],
 )

@@ -8,6 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any, cast
 
+import simplemma
 import yaml
 
 from simulator.scoring.cues import client_cues
@@ -16,6 +17,7 @@ from simulator.scoring.text import content_forms, lemma, lexicon, split_sentence
 from simulator.types import ClientTurn
 
 MAX_CLAUSE_WORDS = 14  # longer client sentences are cut at a clause boundary
+MIN_CLAUSE_WORDS = 6  # ... but not into a fragment shorter than this
 _WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 _BOUNDARY = {"en": (",", " and ", " but ", " because ", " if ", " when "),
              "fi": (",", " ja ", " mutta ", " jos ", " kun "),
@@ -36,36 +38,21 @@ def to_second_person(sentence: str, language: str) -> str:
     swap = {str(k): str(v) for k, v in lex.section("perspective").items()}
     after_i = {str(k): str(v) for k, v in lex.section("perspective_after_i").items()}
     matches = list(_WORD_RE.finditer(sentence))
-    out = [m.group(0) for m in matches]
-    prev = ""
-    pending = False  # Dutch: "ik" whose verb comes at the end of a subordinate clause
-    for i, m in enumerate(matches):
-        low = m.group(0).lower().replace("’", "'")
-        new = low
-        if lex.language == "nl" and prev in ("ik", "'k") and (low in _NL_ADVERBS or low in swap):
-            pending = True
+    lows = [m.group(0).lower().replace("’", "'") for m in matches]
+    out = list(lows)
+    for i, (m, low) in enumerate(zip(matches, lows, strict=True)):
         if low in swap:
-            new = swap[low]
-        elif prev in ("i", "ik", "'k") and low in after_i:
-            new = after_i[low]
+            out[i] = swap[low]
+        elif lex.language == "en" and i > 0 and lows[i - 1] == "i" and low in after_i:
+            out[i] = after_i[low]
         elif lex.language == "fi":
-            new = _fi_second_person(m.group(0), low, i == 0 or _clause_starts(sentence, matches, i))
-        elif lex.language == "nl" and prev in ("ik", "'k") and not pending:
-            new = low if low.endswith("t") else low + "t"
-        if pending and lex.language == "nl" and _clause_ends(sentence, matches, i):
-            pending = False
-            j = i
-            if low not in after_i and _nl_nonfinite(low) and i > 0:
-                j = i - 1
-            word = out[j].lower()
-            fixed = after_i.get(word, word if word.endswith(("t", "d")) else word + "t")
-            if j < i:
-                out[j] = fixed
-            else:
-                new = fixed
-        if new != low:
-            out[i] = new
-        prev = low
+            new = _fi_second_person(m.group(0), low, i == 0 or _clause_starts(
+                sentence, matches, i, _FI_CLAUSE_WORDS))
+            out[i] = m.group(0) if new == low else new
+        else:
+            out[i] = m.group(0)
+    if lex.language == "nl":
+        _nl_verbs(sentence, matches, lows, out, after_i)
     pieces: list[str] = []
     last = 0
     for m, word in zip(matches, out, strict=True):
@@ -75,11 +62,45 @@ def to_second_person(sentence: str, language: str) -> str:
     return "".join(pieces)
 
 
+def _nl_verbs(
+    sentence: str, matches: list[re.Match[str]], lows: list[str], out: list[str],
+    after_i: dict[str, str],
+) -> None:
+    """Dutch verb agreement for "ik" -> "je" ("ik werk" -> "je werkt", "dat ik kom" -> "komt").
+
+    An inverted "kan ik" -> "kan je" keeps its verb, and past forms (zei, belde) never change.
+    """
+    for i, low in enumerate(lows):
+        if low not in ("ik", "'k") or i + 1 >= len(lows):
+            continue
+        if i == 0 or _clause_starts(sentence, matches, i, _NL_COORDINATORS):
+            nxt = lows[i + 1]
+            if nxt not in _NL_ADVERBS:
+                out[i + 1] = _nl_second(nxt, after_i)
+        elif lows[i - 1] in _NL_SUBORDINATORS:
+            k = i + 1
+            while (lows[k] not in after_i and k + 1 < len(lows)
+                   and not _clause_ends(sentence, matches, k)
+                   and lows[k + 1] not in _NL_SUBORDINATORS):
+                k += 1
+            if lows[k] not in after_i and _nl_nonfinite(lows[k]) and k - 1 > i:
+                k -= 1
+            out[k] = _nl_second(lows[k], after_i)
+
+
+def _nl_second(verb: str, after_i: dict[str, str]) -> str:
+    if verb in after_i:
+        return after_i[verb]
+    return verb if verb.endswith(("t", "de", "te")) else verb + "t"
+
+
 _NL_ADVERBS = frozenset({"niet", "ook", "al", "nog", "echt", "gewoon", "heel", "zo", "het",
-                         "er", "daar", "hier", "nooit", "altijd", "bang", "blij", "boos",
-                         "steeds", "even", "soms", "vaak", "nu", "dan", "weer", "wel", "geen",
-                         "hem", "haar", "ze", "dit", "dat", "die", "de", "een", "zelf", "iets",
-                         "niets", "niks", "alles", "veel", "weinig", "meer", "toch", "hun"})
+                         "er", "daar", "hier", "nooit", "altijd", "steeds", "even", "soms",
+                         "vaak", "nu", "dan", "weer", "wel", "toch", "zelf", "je", "jij"})
+_NL_COORDINATORS = frozenset({"en", "maar", "want", "dus"})
+_NL_SUBORDINATORS = frozenset({"dat", "als", "omdat", "of", "wanneer", "toen", "voor",
+                               "voordat", "nadat", "sinds", "zodat", "terwijl", "die", "wat",
+                               "waar", "hoe", "waarom", "zodra", "tot", "totdat", "alsof"})
 _NL_CLAUSE_WORDS = frozenset({"en", "maar", "als", "dat", "omdat", "want", "dus", "of", "toen"})
 
 
@@ -87,10 +108,11 @@ _FI_CLAUSE_WORDS = frozenset({"ja", "mutta", "kun", "että", "koska", "jos", "va
                               "enkä", "sitten", "nyt", "eli"})
 
 
-def _clause_starts(sentence: str, matches: list[re.Match[str]], i: int) -> bool:
+def _clause_starts(
+    sentence: str, matches: list[re.Match[str]], i: int, joiners: frozenset[str]
+) -> bool:
     between = sentence[matches[i - 1].end():matches[i].start()]
-    return any(c in between for c in ",;:") or matches[i - 1].group(0).lower() in (
-        _FI_CLAUSE_WORDS)
+    return any(c in between for c in ",;:") or matches[i - 1].group(0).lower() in joiners
 
 
 def _fi_second_person(original: str, low: str, clause_start: bool) -> str:
@@ -99,8 +121,12 @@ def _fi_second_person(original: str, low: str, clause_start: bool) -> str:
         return low  # a name such as "Kelaan" is no verb
     if low.endswith("ni") and len(low) > 4 and lemma(low, "fi") != low:
         return low[:-2] + "si"
-    if clause_start and fi_person(low) == 1:
-        return low[:-1] + "t"
+    person = fi_person(low)
+    if low.endswith("mme") and lemma(low, "fi").endswith(("a", "ä")) and lemma(low, "fi") != low:
+        return low[:-3] + "tte"  # istuimme -> istuitte
+    past = low.endswith("in") and not low.endswith("iin") and len(lemma(low, "fi")) >= 5
+    if person == 1 and (clause_start or past):
+        return low[:-1] + "t"  # past forms (pystyin) anywhere, present ones clause-initially
     return low
 
 
@@ -118,13 +144,28 @@ def _clause_ends(sentence: str, matches: list[re.Match[str]], i: int) -> bool:
 
 
 def _shorten(clause: str, language: str) -> str:
+    """Cut a long sentence at the first clause boundary that leaves a full thought."""
     if len(clause.split()) <= MAX_CLAUSE_WORDS:
         return clause
-    for sep in _BOUNDARY.get(language, (",",)):
-        cut = clause.find(sep, 10)
-        if cut > 0 and len(clause[:cut].split()) >= 4:
+    cuts = sorted(i for sep in _BOUNDARY.get(language, (",",))
+                  for i in _positions(clause, sep))
+    for cut in cuts:
+        if MIN_CLAUSE_WORDS <= len(clause[:cut].split()) <= MAX_CLAUSE_WORDS:
             return clause[:cut]
     return clause
+
+
+def _positions(text: str, sep: str) -> list[int]:
+    return [m.start() for m in re.finditer(re.escape(sep), text)]
+
+
+def _drop_lead(sentence: str, language: str) -> str:
+    """Drop leading discourse words and conjunctions ("And", "Ja,", "Maar")."""
+    lead = set(lexicon(language).words("discourse"))
+    words = sentence.split()
+    while len(words) > 3 and words[0].lower().strip(",.;:!") in lead:
+        words = words[1:]
+    return " ".join(words)
 
 
 def client_clause(client: ClientTurn) -> str | None:
@@ -139,16 +180,22 @@ def client_clause(client: ClientTurn) -> str | None:
         content = content_forms(sentence, lang)
         if not content:
             continue
-        feelings = feeling_words(tokens(sentence), lex)
+        toks = tokens(sentence)
+        feelings = feeling_words(toks, lex)
         score = sum(any(f.matches(c) for c in cue_forms) for f in content) + 0.1 * len(content)
         if feelings and len(content) <= len(feelings) + 1:
             score -= 2.0  # a bare "I'm so angry": the feeling is named separately
+        if set(toks) & set(lex.words("second_person")):
+            score -= 3.0  # "you" there means the worker; it would not turn round cleanly
         if best is None or score > best[0]:
             best = (score, sentence)
     if best is None:
         return None
-    clause = to_second_person(best[1].strip().rstrip(".!…").strip(), lang)
+    clause = to_second_person(_drop_lead(best[1].strip().rstrip(".!…").strip(), lang), lang)
     clause = _shorten(clause, lang).rstrip(",;: ")
+    first = clause.split(" ", 1)[0]
+    if first and simplemma.lemmatize(first, lang=lang)[:1].isupper():
+        return clause  # a name such as "Aili" keeps its capital
     return clause[:1].lower() + clause[1:]
 
 
