@@ -15,7 +15,7 @@ from support.speech import RATE, espeak, join, silence, window_matches
 
 from simulator.audio import Audio
 from simulator.cli import main
-from simulator.devices import LiveAudio, list_devices
+from simulator.devices import LiveAudio, list_devices, probe_speaker_echo
 from simulator.devices._portaudio import Port, Recorder, load_sounddevice, resampler, resolve
 from simulator.errors import AudioError
 
@@ -89,7 +89,7 @@ def test_mic_check_hears_a_voice(pulse: PulseHarness, capsys: pytest.CaptureFixt
     voice = Audio(join(line.samples, silence(0.3), line.samples), line.sample_rate)
     player = pulse.play_into_mic(voice, "mic-check")
     try:
-        code = main(["mic-check", "--seconds", "3"])
+        code = main(["mic-check", "--seconds", "3", "--speaker"])
     finally:
         player.terminate()
         player.wait(timeout=5)
@@ -97,6 +97,20 @@ def test_mic_check_hears_a_voice(pulse: PulseHarness, capsys: pytest.CaptureFixt
     assert code == 0
     assert "dBFS" in out
     assert "sounds fine" in out
+    assert "does not hear the speaker" in out
+
+
+def test_speaker_echo_probe_finds_the_echo_and_its_level(pulse: PulseHarness) -> None:
+    """With the speaker looped into the microphone 24 dB down, the probe finds it at that level."""
+    assert not probe_speaker_echo().audible
+    module = pulse.add_echo(40)  # 0.4 ** 3 in amplitude: about -24 dB
+    try:
+        echo = probe_speaker_echo()
+    finally:
+        pulse.remove_echo(module)
+    assert echo.audible
+    assert echo.level_db == pytest.approx(-24, abs=3)
+    assert 0.0 < echo.delay_s < 0.3
 
 
 def test_mic_check_warns_about_a_silent_microphone(

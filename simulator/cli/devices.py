@@ -11,7 +11,14 @@ from rich.table import Table
 from rich.text import Text
 
 from simulator.audio import WHISPER_RATE, Audio, Samples
-from simulator.devices import NO_DEVICE_HINT, Level, iter_levels, list_devices
+from simulator.devices import (
+    NO_DEVICE_HINT,
+    Level,
+    SpeakerEcho,
+    iter_levels,
+    list_devices,
+    probe_speaker_echo,
+)
 from simulator.errors import AudioError
 from simulator.vad import SILENT_PEAK_DB, assess_mic
 
@@ -79,7 +86,21 @@ def run_mic_check(args: argparse.Namespace) -> int:
         console.print(f"[yellow]Warning:[/yellow] {warning}")
     if report.usable:
         console.print("[green]The microphone sounds fine.[/green]")
+    if args.speaker:
+        show_speaker_echo(console, probe_speaker_echo(args.input, args.output))
     return 0 if report.speech_db is not None else 1
+
+
+def show_speaker_echo(console: Console, echo: SpeakerEcho) -> None:
+    """Say whether the microphone hears the speaker, and what that means for practice."""
+    if not echo.audible:
+        console.print("[green]The microphone does not hear the speaker.[/green]")
+        return
+    console.print(
+        f"[yellow]Warning:[/yellow] The microphone hears the speaker ({echo.level_db:.0f} dB, "
+        f"{echo.delay_s * 1000:.0f} ms late). Headphones are best: the client's voice is kept "
+        "out of your replies, but talking over the client may go unnoticed."
+    )
 
 
 def seconds(text: str) -> float:
@@ -110,5 +131,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check.add_argument("--input", default=None, help="microphone (see `roleplay devices`)")
     check.add_argument(
         "--seconds", type=seconds, default=5.0, help="how long to listen (default 5)"
+    )
+    check.add_argument(
+        "--speaker",
+        action="store_true",
+        help="also play a short sweep to check whether the microphone hears the speaker",
+    )
+    check.add_argument(
+        "--output", default=None, help="speaker for --speaker (see `roleplay devices`)"
     )
     check.set_defaults(func=run_mic_check)

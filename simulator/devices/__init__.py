@@ -5,7 +5,7 @@
 """
 
 from simulator.devices._portaudio import NO_DEVICE_HINT, DeviceInfo, list_devices
-from simulator.devices.levels import Level, iter_levels
+from simulator.devices.levels import Level, SpeakerEcho, iter_levels, probe_speaker_echo
 from simulator.devices.live import LiveAudio, NoSpeechError
 
 __all__ = [
@@ -14,6 +14,8 @@ __all__ = [
     "Level",
     "LiveAudio",
     "NoSpeechError",
+    "SpeakerEcho",
     "iter_levels",
     "list_devices",
+    "probe_speaker_echo",
 ]
