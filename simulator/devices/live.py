@@ -2,7 +2,9 @@
 
 ``play`` starts the line and opens the microphone at the same moment, so ``record_reply`` can
 measure the pause before the trainee answers (or notice that they talked over the client), and
-returns when the Silero end-pointer says the turn is over.
+returns when the Silero end-pointer says the turn is over. An echo gate keeps the client's own
+voice, heard back from loudspeakers, away from the end-pointer. With ``push_to_talk`` the reply
+instead runs from one press of Enter to the next.
 """
 
 from __future__ import annotations
@@ -197,7 +199,8 @@ class LiveAudio:
             origin = at if origin is None else origin
             heard_until = at + len(block) / recorder.port.rate
             kept.append(resample(block))
-        assert origin is not None  # the loop ran at least once
+        if origin is None:  # the loop runs at least once; this keeps the type checker informed
+            raise NoSpeechError(NOTHING_HEARD)
         samples = np.concatenate(kept)
         offset = max(0, round((pressed - PRESS_LEAD_S - origin) * WHISPER_RATE))
         end = round((released - origin) * WHISPER_RATE)
