@@ -30,13 +30,19 @@ LONG_REPLY_MIN_WORDS = 40
 LONG_REPLY = -10.0
 
 
+HARMFUL = frozenset({"advice", "persuasion", "judgement", "reassurance", "self_disclosure",
+                     "deflection"})
+
+
 def score_listening(
     acts: tuple[Act, ...], client: ClientTurn, reply_text: str
 ) -> tuple[float, tuple[Evidence, ...]]:
     """Listening points (unclamped) and the evidence for each change."""
     ev: list[Evidence] = []
     lang = client.language
-    reply_forms = content_forms(reply_text, lang)
+    # Words carried by advice, judgement and the like do not count as listening.
+    heard = " ".join(a.text for a in acts if a.kind not in HARMFUL) if acts else reply_text
+    reply_forms = content_forms(heard, lang)
     cues = client_cues(client)
     if cues:
         hits = [(c.text, picked_up(c, reply_forms)) for c in cues]
