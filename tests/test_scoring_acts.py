@@ -14,7 +14,7 @@ from simulator.types import ACT_KINDS, ClientTurn, EmotionalState, Word
 TESTSET = Path(__file__).resolve().parent.parent / "benchmarks" / "testset"
 # Floors a little below the measured accuracy (benchmarks/annomi.py prints the figures).
 FLOORS = {"en": 0.95, "fi": 0.95, "nl": 0.94}
-HOLDOUT_FLOORS = {"en": 0.70, "fi": 0.85, "nl": 0.70}  # measured 0.75, 0.90, 0.75 (20 each)
+HOLDOUT_FLOORS = {"en": 0.70, "fi": 0.80, "nl": 0.75}  # measured 0.75, 0.85, 0.80 (20 each)
 
 
 def load(name: str) -> list[dict[str, Any]]:

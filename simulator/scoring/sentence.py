@@ -110,6 +110,8 @@ def classify_sentence(text: str, lex: Lexicon, ctx: ClientContext) -> ActKind:
 
 def _harm(s: Sentence, lex: Lexicon) -> ActKind | None:
     """Deflection, self-disclosure, reassurance or judgement, if the sentence is one."""
+    if s.has(lex, "judgement"):
+        return "judgement"
     deflections = s.has(lex, "deflection")
     # "You're not sure" reflects the client; "I'm not sure" or "check online" deflects.
     if deflections and (s.n2 <= s.n1 or any(not _NEGATION & set(d.split()) for d in deflections)):
@@ -121,8 +123,6 @@ def _harm(s: Sentence, lex: Lexicon) -> ActKind | None:
         return "self_disclosure"
     if s.has(lex, "reassurance"):
         return "reassurance"
-    if s.has(lex, "judgement"):
-        return "judgement"
     return None
 
 
