@@ -75,3 +75,17 @@ def test_reply_far_longer_than_client_costs_points() -> None:
     short = score_exchange(CALM, transcript(words), client_duration_s=4.0)
     assert long_.pacing is not None and short.pacing is not None
     assert long_.pacing < short.pacing
+
+
+def test_rate_bands_are_per_language() -> None:
+    """About 100 words a minute is slow for English but comfortable for Finnish's long words."""
+    fi_client = ClientTurn("Menetin työni viime kuussa.", EmotionalState("sad", 0.7), (), "fi")
+    fi_words = timed("kuulostaa todella raskaalta menettää työpaikkansa ilman mitään varoitusta",
+                     word_s=0.5)
+    en_words = timed("that sounds so hard for you right now", word_s=0.5)
+    fi = score_exchange(fi_client, transcript(fi_words, "fi"))
+    en = score_exchange(CALM, transcript(en_words))
+    assert fi.pacing_metrics is not None and en.pacing_metrics is not None
+    assert 90 < fi.pacing_metrics.wpm < 115 and 90 < en.pacing_metrics.wpm < 115
+    assert not any("rate too" in e.reason for e in fi.evidence)
+    assert any("rate too slow" in e.reason for e in en.evidence)
