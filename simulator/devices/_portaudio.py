@@ -22,6 +22,7 @@ from simulator.errors import AudioError
 
 BLOCK_S = 0.032  # seconds per microphone callback block (one Silero frame at 16 kHz)
 TAIL_LEVEL = 10 ** (-30 / 20)  # of the peak: quieter samples at a clip's end are not speech
+OUTPUT_LATENCY_S = 0.2  # seconds of playback buffer: enough to ride out a busy 2-core CPU
 STALL_S = 3.0  # no microphone data for this long means the device stopped working
 PLAYBACK_GRACE_S = 5.0  # playback not finished this long after its length is treated as done
 NO_DEVICE_HINT = "Try `roleplay demo`, which needs no microphone."
@@ -193,7 +194,7 @@ class Playback:
                 samplerate=port.rate,
                 channels=port.channels,
                 dtype="float32",
-                latency=0.1,
+                latency=OUTPUT_LATENCY_S,
                 callback=on_request,
                 finished_callback=self.done.set,
             )
