@@ -106,14 +106,15 @@ def _practice(args: argparse.Namespace) -> int:
     from simulator.devices import LiveAudio
 
     persona = find_persona(args.persona)
-    audio_io = LiveAudio(
-        input_device=args.input, output_device=args.output, push_to_talk=args.push_to_talk
-    )
     transcriber = make_transcriber(args.asr, args.model, persona.language)
     out = args.out or default_session_dir(sessions_root(), persona.id)
     console = Console(highlight=False)
     console.print("[dim]Speak after the client; stop talking to end your turn. Ctrl-C stops.[/dim]")
-    return run_session(console, persona, audio_io, transcriber, out, args.seed)
+    # Closing waits for the client's last line to finish playing.
+    with LiveAudio(
+        input_device=args.input, output_device=args.output, push_to_talk=args.push_to_talk
+    ) as audio_io:
+        return run_session(console, persona, audio_io, transcriber, out, args.seed)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
