@@ -18,10 +18,10 @@ from simulator.dialogue import first_turn, respond
 from simulator.errors import AudioError, StorageError
 from simulator.feedback import give_feedback
 from simulator.persona import Persona, voice_for
-from simulator.scoring import score_exchange
+from simulator.scoring import SessionSummary, score_exchange, summarize_session, summary_to_dict
 from simulator.scoring.serialize import result_to_dict
 from simulator.storage import append_private
-from simulator.types import ClientTurn, EmotionalState, Exchange
+from simulator.types import ClientTurn, EmotionalState, Exchange, Scores
 
 MAX_RETRIES = 3  # times the trainee is asked again after a reply with no speech
 
@@ -52,6 +52,7 @@ class SessionEnd:
     closing_line: str | None
     state: EmotionalState
     log_path: Path
+    summary: SessionSummary
 
 
 SessionEvent = ClientLine | NoReply | Exchange | SessionEnd
@@ -119,6 +120,8 @@ def iter_session(
     turn = first_turn(persona, seed)
     state = turn.state
     index = 0
+    all_scores: list[Scores] = []
+    client_speech_s: list[float] = []
     while True:
         client_audio = synthesizer.synthesize(turn.text, voice_for(persona, turn.state))
         client_path = log.folder / f"{index + 1:02d}-client.wav"
@@ -145,6 +148,8 @@ def iter_session(
             client_duration_s=client_audio.duration,
         )
         feedback = give_feedback(turn, scores)
+        all_scores.append(scores)
+        client_speech_s.append(client_audio.duration)
         step = respond(persona, index, turn.state, scores, seed)
         state = step.state
         exchange = Exchange(
@@ -168,14 +173,16 @@ def iter_session(
                 write_wav(log.folder / f"{index + 1:02d}-client-closing.wav", closing_audio)
                 audio_io.play(closing_audio)
             outcome = step.outcome or "turn_limit"
+            summary = summarize_session(all_scores, client_speech_s=client_speech_s)
             log.append(
                 {
                     "type": "end",
                     "outcome": outcome,
                     "closing_line": closing,
                     "final_state": asdict(state),
+                    "summary": summary_to_dict(summary),
                 }
             )
-            yield SessionEnd(outcome, closing, state, log.path)
+            yield SessionEnd(outcome, closing, state, log.path, summary)
             return
         turn = step.next_turn

@@ -47,6 +47,9 @@ def test_demo_runs_a_whole_session_and_logs_every_exchange(tmp_path: Path) -> No
     records = [json.loads(line) for line in (out / "session.jsonl").read_text().splitlines()]
     exchanges = [r for r in records if r["type"] == "exchange"]
     assert records[0]["type"] == "start" and records[-1]["type"] == "end"
+    summary = records[-1]["summary"]["measures"]
+    assert set(summary) >= {"reflection_to_question", "talk_time_share", "mi_inconsistent"}
+    assert "Session summary" in result.stdout
     assert len(exchanges) >= 5
     assert result.stdout.count("Listening") == len(exchanges)
     for ex in exchanges:
@@ -169,3 +172,19 @@ def test_every_command_is_documented() -> None:
         for action in command._actions:
             if action.dest not in ("help", "func"):
                 assert action.help, f"`{name} {action.dest}` has no help"
+
+
+def test_score_batch_scores_each_line_and_names_a_bad_one(tmp_path: Path) -> None:
+    """`score --batch` prints one result per input line; a broken line is named by number."""
+    batch = tmp_path / "batch.jsonl"
+    lines = [
+        {"client": "Nobody calls me back.", "reply": "You feel ignored.", "lang": "en"},
+        {"client": "Kukaan ei soita.", "reply": "Sinun pitäisi soittaa uudestaan.", "lang": "fi"},
+    ]
+    batch.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    r = roleplay("score", "--batch", str(batch), "--json")
+    assert r.returncode == 0, r.stderr
+    results = [json.loads(line) for line in r.stdout.splitlines()]
+    assert [x["acts"][0]["kind"] for x in results] == ["complex_reflection", "advice"]
+    batch.write_text(batch.read_text() + '{"client": 1\n')
+    assert_one_clear_line(roleplay("score", "--batch", str(batch), "--json"), "batch.jsonl:3:")

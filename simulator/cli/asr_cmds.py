@@ -43,7 +43,37 @@ def _transcript_dict(t: Transcript) -> dict[str, object]:
     }
 
 
+def _score_batch(path: Path) -> int:
+    """Score one exchange per JSON line: client, reply, lang and optional emotion."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise SimulatorError(f"{path}: cannot read ({exc.strerror})") from exc
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            client = ClientTurn(
+                text=str(item["client"]),
+                state=EmotionalState(emotion=item.get("emotion", "calm"), intensity=0.6),
+                language=item.get("lang", "en"),
+            )
+            reply = Transcript.from_text(str(item["reply"]), client.language)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise SimulatorError(
+                f"{path}:{number}: expected a JSON object with client, reply and lang ({exc})"
+            ) from exc
+        if client.language not in ("en", "fi", "nl"):
+            raise SimulatorError(f"{path}:{number}: lang must be en, fi or nl")
+        scores = score_exchange(client, reply)
+        print(json.dumps(result_to_dict(scores, give_feedback(client, scores)), ensure_ascii=False))
+    return 0
+
+
 def _score(args: argparse.Namespace) -> int:
+    if args.batch:
+        return _score_batch(args.batch)
     if args.persona:
         from simulator.dialogue import first_turn
         from simulator.persona import find_persona
@@ -121,6 +151,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     sc.add_argument("--persona", help="persona id whose opening line the spoken reply answers")
     sc.add_argument("--reply-audio", type=Path, help="WAV/FLAC of the trainee's spoken reply")
+    sc.add_argument(
+        "--batch",
+        type=Path,
+        help="score many typed exchanges: a JSON Lines file of {client, reply, lang, emotion}; "
+        "prints one JSON result per line",
+    )
     sc.add_argument(
         "--json", action="store_true", help="print acts, scores, evidence and feedback as JSON"
     )

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from simulator.audio import AudioIO, Transcriber
 from simulator.cli import options
-from simulator.cli.render import show_client, show_exchange, state_line
+from simulator.cli.render import show_client, show_exchange, show_summary, state_line
 from simulator.errors import SimulatorError
 from simulator.persona import Persona, find_persona
 from simulator.session import (
@@ -78,6 +78,7 @@ def run_session(
                     f"\n[bold]Session over: {event.outcome.replace('_', ' ')}[/bold]"
                     f" — client {state_line(event.state)}"
                 )
+                show_summary(console, event.summary)
                 console.print(f"[dim]Log: {event.log_path}[/dim]")
     except KeyboardInterrupt:
         log.append({"type": "end", "outcome": "interrupted"})
