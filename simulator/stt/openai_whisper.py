@@ -1,8 +1,10 @@
 """openai-whisper (PyTorch) adapter on the bundled weights, converted once to a checkpoint.
 
-It behaves like the faster-whisper adapter: the same Silero VAD filter (faster-whisper's own
-functions) with word timings mapped back to the original clip, the same beam size, language
-forced when given, previous text not used as a prompt, words ``.strip()``ed and rounded to ms.
+It decodes as the faster-whisper adapter does, with its settings imported from there: the same
+Silero VAD filter (faster-whisper's own functions) with word timings mapped back to the original
+clip, the same beam size, one temperature (no fallback), the same token cap for the clip's
+length, language forced when given, previous text not used as a prompt, words ``.strip()``ed
+and rounded to ms.
 Audio goes in as a numpy array, never a file path (openai-whisper's ``load_audio`` needs ffmpeg).
 """
 
@@ -23,10 +25,9 @@ from simulator.audio import WHISPER_RATE, Audio, for_whisper
 from simulator.errors import AudioError, TranscriptionError
 from simulator.models import cache_root
 from simulator.stt.convert import convert
+from simulator.stt.faster import BEAM_SIZE, MAX_TOKENS, MIN_TOKENS, TEMPERATURE, TOKENS_PER_SECOND
 from simulator.types import Transcript, Word
 
-BEAM_SIZE = 5  # as the faster-whisper adapter, so the two backends decode alike
-BEST_OF = 5  # candidates sampled at a fallback temperature (faster-whisper's default)
 NOT_INSTALLED = (
     "the openai-whisper backend is not installed: "
     "run `pip install 'voice-roleplay[openai-whisper]'`"
@@ -71,6 +72,11 @@ def alignment_heads_dump(model_dir: Path, n_layers: int, n_heads: int) -> bytes 
             raise TranscriptionError(f"{config}: alignment head {layer},{head} is out of range")
         mask[layer, head] = True
     return base64.b85encode(gzip.compress(mask.tobytes()))
+
+
+def max_new_tokens(duration: float) -> int:
+    """Tokens a 30-second window may decode, as faster-whisper's ``max_new_tokens`` is set."""
+    return min(MAX_TOKENS, MIN_TOKENS + int(TOKENS_PER_SECOND * duration))
 
 
 def _speech_only(samples: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32], Any]:
@@ -168,7 +174,8 @@ class OpenAIWhisperTranscriber:
                     verbose=None,
                     language=lang,
                     beam_size=self.beam_size,
-                    best_of=BEST_OF,
+                    temperature=TEMPERATURE,
+                    sample_len=max_new_tokens(clip.duration),
                     fp16=False,
                     word_timestamps=True,
                     condition_on_previous_text=False,
