@@ -14,7 +14,6 @@ import io
 import queue
 import tempfile
 import threading
-import time
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,15 +136,18 @@ def _speak(engine: Any, espeak: Any, text: str, voice: VoiceSettings) -> Audio:
     espeak.Synchronize()
     with tempfile.TemporaryDirectory(prefix="roleplay-tts-") as tmp:
         path = Path(tmp) / "line.wav"
-        # pyttsx3 prints "Audio saved to ..." on stdout; keep the trainee's screen clean.
-        with contextlib.redirect_stdout(io.StringIO()):
-            engine.save_to_file(text, str(path))
-            engine.runAndWait()
-            # runAndWait can return before espeak's thread has written the file: wait for it.
-            espeak.Synchronize()
-            deadline = time.monotonic() + FILE_WAIT_S
-            while not path.is_file() and time.monotonic() < deadline:
-                time.sleep(0.005)
-        if not path.is_file():
+        written = threading.Event()
+        token = engine.connect("finished-utterance", lambda **_: written.set())
+        try:
+            # pyttsx3 prints "Audio saved to ..." on stdout; keep the trainee's screen clean.
+            with contextlib.redirect_stdout(io.StringIO()):
+                engine.save_to_file(text, str(path))
+                engine.runAndWait()
+                # runAndWait can return while espeak's thread is still writing the file;
+                # "finished-utterance" comes once the WAV is written and closed.
+                finished = written.wait(FILE_WAIT_S)
+        finally:
+            engine.disconnect(token)
+        if not finished or not path.is_file():
             raise SynthesisError("espeak-ng produced no audio")
         return read_audio(path)

@@ -110,11 +110,15 @@ def _practice(args: argparse.Namespace) -> int:
     transcriber = make_transcriber(args.asr, args.model, persona.language)
     out = args.out or default_session_dir(sessions_root(), persona.id)
     console = Console(highlight=False)
-    console.print("[dim]Speak after the client; stop talking to end your turn. Ctrl-C stops.[/dim]")
-    # Closing waits for the client's last line to finish playing.
+    # Opened first, so a machine without sound fails with its one line and nothing else;
+    # closing waits for the client's last line to finish playing.
     with LiveAudio(
         input_device=args.input, output_device=args.output, push_to_talk=args.push_to_talk
     ) as audio_io:
+        hint = "press Enter to start and end your reply" if args.push_to_talk else (
+            "stop talking to end your turn"
+        )
+        console.print(f"[dim]Speak after the client; {hint}. Ctrl-C stops.[/dim]")
         return run_session(console, persona, audio_io, transcriber, out, args.seed)
 
 
