@@ -33,6 +33,20 @@ GAP_S = 0.3  # silence between concatenated sentences
 DEMO_TIMEOUT_S = 600.0  # a demo session still running after this long is stopped
 
 
+def _speak(synthesizer: Any, text: str, voice: Any, tries: int = 3) -> Any:
+    """Synthesize, trying again when espeak-ng now and then writes an empty file."""
+    from simulator.errors import SynthesisError
+
+    for attempt in range(tries):
+        try:
+            return synthesizer.synthesize(text, voice)
+        except SynthesisError as exc:
+            print(f"  TTS failed ({exc}); try {attempt + 2}/{tries}", file=sys.stderr)
+            if attempt == tries - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def _replies(persona_id: str, synthesizer: Any) -> list[tuple[Any, str]]:
     """Spoken replies close to each target length, built from the persona's sample replies.
 
@@ -49,7 +63,7 @@ def _replies(persona_id: str, synthesizer: Any) -> list[tuple[Any, str]]:
     voice = VoiceSettings(language=persona.language, emotion="calm")
     rate = 16_000
     gap = np.zeros(int(GAP_S * rate), dtype=np.float32)
-    spoken = [synthesizer.synthesize(text, voice).resampled(rate).samples for text in pool]
+    spoken = [_speak(synthesizer, text, voice).resampled(rate).samples for text in pool]
     replies: list[tuple[Any, str]] = []
     for target in TARGETS_S:
         said: list[str] = []
