@@ -25,7 +25,7 @@ from simulator.audio import WHISPER_RATE, Audio, for_whisper
 from simulator.errors import AudioError, TranscriptionError
 from simulator.models import cache_root
 from simulator.stt.convert import convert
-from simulator.stt.faster import BEAM_SIZE, MAX_TOKENS, MIN_TOKENS, TEMPERATURE, TOKENS_PER_SECOND
+from simulator.stt.faster import BEAM_SIZE, TEMPERATURE, max_new_tokens
 from simulator.types import Transcript, Word
 
 NOT_INSTALLED = (
@@ -72,11 +72,6 @@ def alignment_heads_dump(model_dir: Path, n_layers: int, n_heads: int) -> bytes 
             raise TranscriptionError(f"{config}: alignment head {layer},{head} is out of range")
         mask[layer, head] = True
     return base64.b85encode(gzip.compress(mask.tobytes()))
-
-
-def max_new_tokens(duration: float) -> int:
-    """Tokens a 30-second window may decode, as faster-whisper's ``max_new_tokens`` is set."""
-    return min(MAX_TOKENS, MIN_TOKENS + int(TOKENS_PER_SECOND * duration))
 
 
 def _speech_only(samples: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.float32], Any]:
