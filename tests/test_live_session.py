@@ -12,7 +12,7 @@ from test_stt import word_error_rate
 
 from simulator.audio import Transcriber, read_audio
 from simulator.devices import LiveAudio
-from simulator.fixtures import FixtureAudio
+from simulator.fixtures import FixtureAudio, load_manifest
 from simulator.persona import find_persona
 from simulator.session import ClientLine, SessionLog, iter_session
 from simulator.tts import EspeakSynthesizer
@@ -38,7 +38,7 @@ def test_live_session_scores_replies_spoken_into_the_microphone(
             if isinstance(event, ClientLine):
                 client = read_audio(event.audio_path)
                 reply = replies.record_reply(event.turn.state)
-                spoken.append(next(f.text for f in replies_manifest(reply.source)))
+                spoken.append(next(f.text for f in load_manifest() if str(f.path) == reply.source))
                 mark = pulse.speaker_mark()
                 threading.Timer(
                     client.duration + TRAINEE_WAITS_S, pulse.play_into_mic, args=(reply.audio,)
@@ -58,9 +58,3 @@ def test_live_session_scores_replies_spoken_into_the_microphone(
         assert ex.response_latency_s is not None and 0.2 < ex.response_latency_s < 3.0
         assert (ex.scores.pacing is not None and ex.feedback.suggestions) or ex.feedback.praise
 
-
-def replies_manifest(source: str) -> list[object]:
-    """The manifest entry of a recorded reply, found by its file."""
-    from simulator.fixtures import load_manifest
-
-    return [f for f in load_manifest() if str(f.path) == source]
