@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.audio import Audio, VoiceSettings, read_audio
-from simulator.errors import SynthesisError
+from simulator.errors import AudioError, SynthesisError
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ PRESETS: dict[str, Prosody] = {
 ESPEAK_VOICE = {"en": "en-gb", "fi": "fi", "nl": "nl"}
 # Intensity 0 keeps 40% of an emotion's difference from calm, intensity 1 all of it.
 MIN_EXPRESSION = 0.4
+ATTEMPTS = 3  # pyttsx3 over espeak-ng now and then writes an empty file: say it again
 FILE_WAIT_S = 10.0  # longest wait for espeak's thread to write a line's WAV
 
 
@@ -134,20 +135,31 @@ def _speak(engine: Any, espeak: Any, text: str, voice: VoiceSettings) -> Audio:
     espeak.SetParameter(espeak.RANGE, p.pitch_range, 0)
     # espeak runs asynchronously under pyttsx3: let queued settings apply before speaking.
     espeak.Synchronize()
-    with tempfile.TemporaryDirectory(prefix="roleplay-tts-") as tmp:
-        path = Path(tmp) / "line.wav"
-        written = threading.Event()
-        token = engine.connect("finished-utterance", lambda **_: written.set())
-        try:
-            # pyttsx3 prints "Audio saved to ..." on stdout; keep the trainee's screen clean.
-            with contextlib.redirect_stdout(io.StringIO()):
-                engine.save_to_file(text, str(path))
-                engine.runAndWait()
-                # runAndWait can return while espeak's thread is still writing the file;
-                # "finished-utterance" comes once the WAV is written and closed.
-                finished = written.wait(FILE_WAIT_S)
-        finally:
-            engine.disconnect(token)
-        if not finished or not path.is_file():
-            raise SynthesisError("espeak-ng produced no audio")
-        return read_audio(path)
+    problem = "espeak-ng produced no audio"
+    for _ in range(ATTEMPTS):
+        with tempfile.TemporaryDirectory(prefix="roleplay-tts-") as tmp:
+            path = Path(tmp) / "line.wav"
+            if _save(engine, espeak, text, path):
+                try:
+                    return read_audio(path)
+                except AudioError as exc:  # now and then pyttsx3 writes an empty file
+                    problem = f"espeak-ng produced no audio ({exc})"
+    raise SynthesisError(problem)
+
+
+def _save(engine: Any, espeak: Any, text: str, path: Path) -> bool:
+    """Have pyttsx3 write one line to ``path``; True once the WAV is written and closed."""
+    written = threading.Event()
+    token = engine.connect("finished-utterance", lambda **_: written.set())
+    try:
+        # pyttsx3 prints "Audio saved to ..." on stdout; keep the trainee's screen clean.
+        with contextlib.redirect_stdout(io.StringIO()):
+            engine.save_to_file(text, str(path))
+            engine.runAndWait()
+            # runAndWait can return while espeak's thread is still writing the file;
+            # "finished-utterance" comes once the WAV is written and closed.
+            finished = written.wait(FILE_WAIT_S)
+            espeak.Synchronize()
+    finally:
+        engine.disconnect(token)
+    return finished and path.is_file()
