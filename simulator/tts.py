@@ -43,7 +43,9 @@ PRESETS: dict[str, Prosody] = {
     "hopeful": Prosody(rate=170, pitch=55, pitch_range=62, volume=0.85, variant="m3"),
     "relieved": Prosody(rate=155, pitch=50, pitch_range=55, volume=0.8, variant="m3"),
 }
-ESPEAK_VOICE = {"en": "en-gb", "fi": "fi", "nl": "nl"}
+# espeak-ng voice identifiers: a language code such as "en-gb" is not a voice name, and
+# selecting it silently keeps the previous voice (English then spoken with Finnish sounds).
+ESPEAK_VOICE = {"en": "gmw/en", "fi": "urj/fi", "nl": "gmw/nl"}
 # Intensity 0 keeps 40% of an emotion's difference from calm, intensity 1 all of it.
 MIN_EXPRESSION = 0.4
 ATTEMPTS = 3  # pyttsx3 over espeak-ng now and then writes an empty file: say it again
@@ -69,35 +71,35 @@ def prosody_for(voice: VoiceSettings) -> Prosody:
     )
 
 
-class EspeakSynthesizer:
-    """Speaks text to audio with pyttsx3/espeak-ng on one worker thread that owns the engine."""
+Job = tuple[str, VoiceSettings, "Future[Audio]"]
+
+
+class _EngineThread:
+    """The one thread that owns pyttsx3's engine.
+
+    espeak-ng is a single library instance per process (one voice, one set of parameters, one
+    synthesis callback), so every synthesizer in a process shares this thread and its queue.
+    """
+
+    _lock = threading.Lock()
+    _instance: _EngineThread | None = None
 
     def __init__(self) -> None:
-        """Start the worker thread; the engine itself is created on that thread."""
-        self._jobs: queue.Queue[tuple[str, VoiceSettings, Future[Audio]] | None] = queue.Queue()
-        self._thread = threading.Thread(target=self._run, name="tts-engine", daemon=True)
-        self._thread.start()
+        self.jobs: queue.Queue[Job] = queue.Queue()
+        threading.Thread(target=self._run, name="tts-engine", daemon=True).start()
 
-    def synthesize(self, text: str, voice: VoiceSettings) -> Audio:
-        """Speak ``text`` with the voice's language and emotion and return the audio."""
-        if not text.strip():
-            raise SynthesisError("nothing to say: the line is empty")
-        if voice.language not in ESPEAK_VOICE:
-            raise SynthesisError(f"no voice for language '{voice.language}'")
-        done: Future[Audio] = Future()
-        self._jobs.put((text, voice, done))
-        return done.result()
-
-    def close(self) -> None:
-        """Stop the worker thread."""
-        self._jobs.put(None)
-        self._thread.join(timeout=5)
+    @classmethod
+    def shared(cls) -> _EngineThread:
+        with cls._lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
 
     def _run(self) -> None:
         engine: Any = None
         espeak: Any = None
-        while (job := self._jobs.get()) is not None:
-            text, voice, done = job
+        while True:
+            text, voice, done = self.jobs.get()
             try:
                 if engine is None:
                     engine, espeak = _start_engine()
@@ -109,6 +111,23 @@ class EspeakSynthesizer:
                     else SynthesisError(f"speech synthesis failed: {exc}")
                 )
                 done.set_exception(err)
+
+
+class EspeakSynthesizer:
+    """Speaks text to audio with pyttsx3/espeak-ng, through the process's one engine thread."""
+
+    def synthesize(self, text: str, voice: VoiceSettings) -> Audio:
+        """Speak ``text`` with the voice's language and emotion and return the audio."""
+        if not text.strip():
+            raise SynthesisError("nothing to say: the line is empty")
+        if voice.language not in ESPEAK_VOICE:
+            raise SynthesisError(f"no voice for language '{voice.language}'")
+        done: Future[Audio] = Future()
+        _EngineThread.shared().jobs.put((text, voice, done))
+        return done.result()
+
+    def close(self) -> None:
+        """Nothing to release: the engine thread lives as long as the process."""
 
 
 def _start_engine() -> tuple[Any, Any]:
@@ -128,6 +147,7 @@ def _start_engine() -> tuple[Any, Any]:
 
 def _speak(engine: Any, espeak: Any, text: str, voice: VoiceSettings) -> Audio:
     p = prosody_for(voice)
+    espeak.Synchronize()  # a voice change while espeak is still busy may not take
     engine.setProperty("voice", f"{ESPEAK_VOICE[voice.language]}+{p.variant}")
     engine.setProperty("rate", p.rate)
     engine.setProperty("volume", p.volume)
