@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from simulator.feedback import give_feedback
 from simulator.scoring import score_exchange
-from simulator.types import ClientTurn, EmotionalState, Scores, Transcript
+from simulator.types import ClientTurn, EmotionalState, Scores, Transcript, Word
 
 CLIENT = {
     "en": "I have called five times this week and nobody calls me back. I am so angry.",
@@ -141,3 +141,16 @@ def test_any_text_gives_scores_in_range(text: str, lang: str) -> None:
     assert 0 <= scores.listening <= 100 and 0 <= scores.empathy <= 100
     assert all(a.text.strip() for a in scores.acts)
     give_feedback(client(lang), scores)
+
+
+def test_talking_over_the_client_costs_listening() -> None:
+    """The same spoken reply scores lower for listening when it began over the client."""
+    client = ClientTurn("Nobody ever calls me back.", EmotionalState("angry", 0.7), language="en")
+    words = tuple(
+        Word(w, 0.3 * i, 0.3 * i + 0.25, 0.9) for i, w in enumerate(["You", "feel", "ignored."])
+    )
+    reply = Transcript(words, "You feel ignored.", "en", 1.2)
+    waited = score_exchange(client, reply, response_latency_s=0.6)
+    over = score_exchange(client, reply, response_latency_s=-0.8)
+    assert over.listening < waited.listening
+    assert any("talking over" in e.reason for e in over.evidence)

@@ -6,7 +6,9 @@ from simulator.scoring.acts import classify_acts
 from simulator.scoring.empathy import score_empathy
 from simulator.scoring.listening import score_listening
 from simulator.scoring.pacing import pacing_metrics, score_pacing
-from simulator.types import ClientTurn, Scores, Transcript
+from simulator.types import ClientTurn, Evidence, Scores, Transcript
+
+TALKED_OVER = -10.0  # listening points for starting to speak while the client still talks
 
 
 def clamp(points: float) -> int:
@@ -25,6 +27,10 @@ def score_exchange(
     language = client.language
     acts = classify_acts(reply.text, language, client, reply.words)
     listening, ev_l = score_listening(acts, client, reply.text)
+    if response_latency_s is not None and response_latency_s < 0:
+        ev_l = (*ev_l, Evidence("listening", TALKED_OVER, "started talking over the client",
+                                f"{-response_latency_s:.1f} s before they finished"))
+        listening += TALKED_OVER
     empathy, ev_e = score_empathy(acts, client)
     metrics = pacing_metrics(reply.words, language, response_latency_s, client_duration_s)
     pacing: int | None = None
