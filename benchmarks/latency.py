@@ -98,7 +98,8 @@ def worker(backend: str, language: str, runs: int) -> None:
     synthesizer = EspeakSynthesizer()
     replies = _replies(persona.id, synthesizer)
     synthesizer.close()
-    transcriber = make_transcriber(backend, None, language)
+    beam = int(os.environ.get("ROLEPLAY_BENCH_BEAM", "5"))
+    transcriber = make_transcriber(backend, None, language, beam_size=beam)
     start = time.perf_counter()
     warm = transcriber.transcribe(replies[0][0], language)  # loads the model; a warm-up run
     first_s = time.perf_counter() - start
@@ -191,8 +192,10 @@ def main() -> int:
         choices=("faster-whisper", "openai-whisper"),
     )
     parser.add_argument("--no-demo", action="store_true", help="skip the start-up measurement")
+    parser.add_argument("--beam", type=int, default=5, help="beam size of the transcriber")
     parser.add_argument("--worker", nargs=2, metavar=("BACKEND", "LANG"))
     args = parser.parse_args()
+    os.environ["ROLEPLAY_BENCH_BEAM"] = str(args.beam)  # read by the worker processes
     if args.worker:
         worker(args.worker[0], args.worker[1], args.runs)
         return 0

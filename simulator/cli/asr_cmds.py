@@ -22,7 +22,7 @@ from simulator.types import ClientTurn, EmotionalState, Transcript
 
 def _transcribe(args: argparse.Namespace) -> int:
     audio = read_audio(args.file)
-    transcriber = make_transcriber(args.asr, args.model, args.lang)
+    transcriber = make_transcriber(args.asr, args.model, args.lang, beam_size=args.beam)
     transcript = transcriber.transcribe(audio, args.lang)
     if args.json:
         print(json.dumps(_transcript_dict(transcript), ensure_ascii=False))
@@ -82,7 +82,7 @@ def _score(args: argparse.Namespace) -> int:
             raise SimulatorError("--persona needs --reply-audio FILE (the trainee's spoken reply)")
         persona = find_persona(args.persona)
         client = first_turn(persona, seed=0)
-        transcriber = make_transcriber(args.asr, args.model, persona.language)
+        transcriber = make_transcriber(args.asr, args.model, persona.language, beam_size=args.beam)
         reply = transcriber.transcribe(read_audio(args.reply_audio), persona.language)
     else:
         if args.client is None or args.reply is None:

@@ -96,7 +96,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     persona = find_persona(args.persona)
     audio_io = FixtureAudio(persona.id, plan=args.trainee)
-    transcriber = make_transcriber(args.asr, args.model, persona.language)
+    transcriber = make_transcriber(args.asr, args.model, persona.language, beam_size=args.beam)
     out = args.out or default_session_dir(sessions_root(), persona.id)
     console = Console(highlight=False)
     console.print("[dim]Demo: the trainee's replies are recorded fixtures; no microphone.[/dim]")
@@ -107,7 +107,7 @@ def _practice(args: argparse.Namespace) -> int:
     from simulator.devices import LiveAudio
 
     persona = find_persona(args.persona)
-    transcriber = make_transcriber(args.asr, args.model, persona.language)
+    transcriber = make_transcriber(args.asr, args.model, persona.language, beam_size=args.beam)
     out = args.out or default_session_dir(sessions_root(), persona.id)
     console = Console(highlight=False)
     # Opened first, so a machine without sound fails with its one line and nothing else;
@@ -115,8 +115,10 @@ def _practice(args: argparse.Namespace) -> int:
     with LiveAudio(
         input_device=args.input, output_device=args.output, push_to_talk=args.push_to_talk
     ) as audio_io:
-        hint = "press Enter to start and end your reply" if args.push_to_talk else (
-            "stop talking to end your turn"
+        hint = (
+            "press Enter to start and end your reply"
+            if args.push_to_talk
+            else ("stop talking to end your turn")
         )
         console.print(f"[dim]Speak after the client; {hint}. Ctrl-C stops.[/dim]")
         return run_session(console, persona, audio_io, transcriber, out, args.seed)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from simulator.audio import Transcriber
 from simulator.errors import TranscriptionError
 from simulator.models import default_model, is_bundled, model_dir
+from simulator.stt.faster import BEAM_SIZE
 
 BACKENDS = ("faster-whisper", "openai-whisper")
 
@@ -17,6 +18,7 @@ def make_transcriber(
     model: str | None = None,
     language: str | None = None,
     compute_type: str = "int8",
+    beam_size: int = BEAM_SIZE,
 ) -> Transcriber:
     """Build a transcriber for a backend and a model name or folder (default: the language's)."""
     name = model or default_model(language)
@@ -25,7 +27,7 @@ def make_transcriber(
 
         source = str(model_dir(name)) if is_bundled(name) else name
         return FasterWhisperTranscriber(
-            source, default_language=language, compute_type=compute_type
+            source, default_language=language, compute_type=compute_type, beam_size=beam_size
         )
     if backend == "openai-whisper":
         from simulator.stt.openai_whisper import OpenAIWhisperTranscriber
@@ -36,7 +38,7 @@ def make_transcriber(
                 f"not '{name}'"
             )
         transcriber: Transcriber = OpenAIWhisperTranscriber(
-            model_dir(name), default_language=language
+            model_dir(name), default_language=language, beam_size=beam_size
         )
         return transcriber
     raise TranscriptionError(
