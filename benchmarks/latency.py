@@ -195,7 +195,8 @@ def main() -> int:
     parser.add_argument("--beam", type=int, default=5, help="beam size of the transcriber")
     parser.add_argument("--worker", nargs=2, metavar=("BACKEND", "LANG"))
     args = parser.parse_args()
-    os.environ["ROLEPLAY_BENCH_BEAM"] = str(args.beam)  # read by the worker processes
+    if not args.worker:  # the workers read it from their environment
+        os.environ["ROLEPLAY_BENCH_BEAM"] = str(args.beam)
     if args.worker:
         worker(args.worker[0], args.worker[1], args.runs)
         return 0
