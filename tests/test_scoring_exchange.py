@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -154,3 +156,15 @@ def test_talking_over_the_client_costs_listening() -> None:
     over = score_exchange(client, reply, response_latency_s=-0.8)
     assert over.listening < waited.listening
     assert any("talking over" in e.reason for e in over.evidence)
+
+
+def test_finnish_lemmas_stay_light_on_memory() -> None:
+    """Finnish lemmatisation keeps a fresh process under 200 MB peak (the full dict took 460)."""
+    code = (
+        "import resource\n"
+        "from simulator.scoring.text import lemma\n"
+        "assert lemma('asuntoni', 'fi') == 'asunto'\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert int(out.stdout.strip()) < 200_000  # kilobytes on Linux

@@ -8,12 +8,18 @@ from functools import cache
 from importlib import resources
 from typing import Any, cast
 
-import simplemma
 import yaml
 
 from simulator.scoring.cues import client_cues
 from simulator.scoring.features import feeling_words, fi_person
-from simulator.scoring.text import content_forms, lemma, lexicon, split_sentences, tokens
+from simulator.scoring.text import (
+    content_forms,
+    lemma,
+    lemma_cased,
+    lexicon,
+    split_sentences,
+    tokens,
+)
 from simulator.types import ClientTurn
 
 MAX_CLAUSE_WORDS = 14  # longer client sentences are cut at a clause boundary
@@ -194,7 +200,7 @@ def client_clause(client: ClientTurn) -> str | None:
     clause = to_second_person(_drop_lead(best[1].strip().rstrip(".!…").strip(), lang), lang)
     clause = _shorten(clause, lang).rstrip(",;: ")
     first = clause.split(" ", 1)[0]
-    if first and simplemma.lemmatize(first, lang=lang)[:1].isupper():
+    if first and lemma_cased(first, lang)[:1].isupper():
         return clause  # a name such as "Aili" keeps its capital
     return clause[:1].lower() + clause[1:]
 

@@ -9,9 +9,10 @@ from functools import cache
 from importlib import resources
 from typing import Any, cast
 
-import simplemma
 import snowballstemmer
 import yaml
+from simplemma import Lemmatizer
+from simplemma.strategies import DefaultStrategy, StreamDictionaryFactory
 
 _STEMMER_NAMES = {"en": "english", "fi": "finnish", "nl": "dutch"}
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
@@ -79,10 +80,23 @@ def stem(word: str, language: str) -> str:
     return str(_stemmer(language).stemWord(word))
 
 
+# simplemma's default factory unpacks a language's whole dictionary into a dict (Finnish:
+# about 400 MB). The stream factory keeps the compressed-format bytes and decodes a block
+# per lookup: the same dictionary and lemmas for a few MB.
+_LEMMATIZER = Lemmatizer(
+    lemmatization_strategy=DefaultStrategy(dictionary_factory=StreamDictionaryFactory())
+)
+
+
 @cache
 def lemma(word: str, language: str) -> str:
-    """Dictionary form of one lower-case word (simplemma), lower-cased."""
-    return str(simplemma.lemmatize(word, lang=norm_lang(language))).lower()
+    """Dictionary form of one word (simplemma, low-memory dictionary), lower-cased."""
+    return str(_LEMMATIZER.lemmatize(word, lang=norm_lang(language))).lower()
+
+
+def lemma_cased(word: str, language: str) -> str:
+    """Dictionary form of one word with the dictionary's own case (names keep a capital)."""
+    return str(_LEMMATIZER.lemmatize(word, lang=norm_lang(language)))
 
 
 @dataclass(frozen=True)
