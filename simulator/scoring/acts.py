@@ -12,6 +12,7 @@ from simulator.scoring.features import emotion_of, feeling_words, fi_person, per
 from simulator.scoring.sentence import (
     ClientContext,
     classify_sentence,
+    main_clause,
     parse,
     strip_discourse,
 )
@@ -67,7 +68,7 @@ def question_form(act: Act, language: str) -> str | None:
     if act.kind != "seeking_collaboration" or not act.text.rstrip().endswith("?"):
         return None
     lex = lexicon(language)
-    core = strip_discourse(parse(act.text, lex).core, lex)
+    core = strip_discourse(main_clause(parse(act.text, lex), lex), lex)
     return "open" if starts_with(lex.words("open_starts"), core) else "closed"
 
 

@@ -27,6 +27,7 @@ OTHER_MAX_WORDS = 8  # "Sorry, let me just close the door." is still small talk
 SOCIAL_SLACK = 4  # words a greeting formula may carry besides itself ("Nice to meet you, Sarah")
 SUMMARY_MIN_WORDS = 12
 _CLAUSE_RE = re.compile(r"[,;:]|\s[-–—]+\s?|--+")
+MIN_CLIENT_FORMS = 4  # content words the client needs before 'adds words' can mean complex
 LONG_SUMMARY_WORDS = 30  # a reflection this long that takes up 4+ client words is a summary
 
 
@@ -127,7 +128,7 @@ def _harm(s: Sentence, lex: Lexicon) -> ActKind | None:
 
 
 def _question(s: Sentence, lex: Lexicon, ctx: ClientContext, marker: bool) -> ActKind | None:
-    core = _main_clause(s, lex) if s.is_question else s.core
+    core = main_clause(s, lex) if s.is_question else s.core
     if s.opens(lex, "reflection_markers"):
         return None  # "What I'm hearing is ..." opens like a question but reflects
     opens = _open_start(core, lex, s.is_question)
@@ -152,14 +153,16 @@ def _question(s: Sentence, lex: Lexicon, ctx: ClientContext, marker: bool) -> Ac
     return "closed_question"
 
 
-def _main_clause(s: Sentence, lex: Lexicon) -> tuple[str, ...]:
+def main_clause(s: Sentence, lex: Lexicon) -> tuple[str, ...]:
     """The clause that asks: "When you go out, do you drink?" asks after the comma.
 
     The last clause that opens with a question word wins, so a lead-in such as
-    "Mike, if you don't mind me asking, what would you do?" is skipped.
+    "Mike, if you don't mind me asking, what would you do?" is skipped, and so is a trailing
+    opinion tag ("What else would help, do you think?" stays open).
     """
     clauses = [strip_discourse(tokens(c), lex) for c in _CLAUSE_RE.split(s.text)]
-    asking = [c for c in clauses if c and (
+    tags = set(lex.words("opinion_tags"))
+    asking = [c for c in clauses if c and " ".join(c).strip(" ?") not in tags and (
         starts_with(lex.words("open_starts"), c) or _closed_start(c, lex))]
     if asking and (len(clauses) > 1):
         return asking[-1]
@@ -231,6 +234,10 @@ def reflection_depth(
     added = len(content) - len(shared)
     if new_feelings or s.has(lex, "complex_markers"):
         return "complex_reflection"
-    if added >= 3 and len(content) >= 4:
+    # Added words only show added meaning when the client said enough to compare with:
+    # after a bare "Yeah." every word of a rephrase is new. (With no client turn at all,
+    # emotion is None, added words still count.)
+    short_client = ctx.emotion is not None and len(ctx.forms) < MIN_CLIENT_FORMS
+    if added >= 3 and len(content) >= 4 and not short_client:
         return "complex_reflection"
     return "simple_reflection"
