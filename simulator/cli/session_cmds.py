@@ -15,6 +15,7 @@ from simulator.cli import options
 from simulator.cli.render import show_client, show_exchange, show_summary, state_line
 from simulator.errors import SimulatorError
 from simulator.persona import Persona, find_persona
+from simulator.scoring import score_exchange
 from simulator.session import (
     ClientLine,
     NoReply,
@@ -25,7 +26,7 @@ from simulator.session import (
 )
 from simulator.stt import make_transcriber
 from simulator.tts import EspeakSynthesizer
-from simulator.types import Exchange
+from simulator.types import ClientTurn, EmotionalState, Exchange, Language, Transcript
 
 DEMO_PERSONA = "en-angry-caller"
 
@@ -35,18 +36,19 @@ def sessions_root() -> Path:
     return Path(platformdirs.user_data_dir("voice-roleplay")) / "sessions"
 
 
-def _warm_up(transcriber: Transcriber) -> None:
-    """Load the Whisper model in the background while the client speaks."""
+def _warm_up(transcriber: Transcriber, language: Language) -> None:
+    """Load the Whisper model and the scorer's word forms while the client speaks."""
     load = getattr(transcriber, "load", None)
-    if not callable(load):
-        return
 
     def run() -> None:
         # On failure transcribe() loads again and reports the error in the trainee's turn.
         with contextlib.suppress(SimulatorError):
-            load()
+            if callable(load):
+                load()
+        client = ClientTurn("I have waited all week.", EmotionalState("calm", 0.5), (), language)
+        score_exchange(client, Transcript.from_text("You have waited all week.", language))
 
-    threading.Thread(target=run, name="asr-warm-up", daemon=True).start()
+    threading.Thread(target=run, name="warm-up", daemon=True).start()
 
 
 def run_session(
@@ -61,7 +63,7 @@ def run_session(
     log = SessionLog(out)
     console.print(f"[bold]{persona.name}[/bold] ({persona.language}) — {persona.situation.strip()}")
     console.print(f"[dim]Session folder: {out}[/dim]")
-    _warm_up(transcriber)
+    _warm_up(transcriber, persona.language)
     synthesizer = EspeakSynthesizer()
     try:
         for event in iter_session(persona, audio_io, synthesizer, transcriber, log, seed):
