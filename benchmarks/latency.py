@@ -97,7 +97,6 @@ def worker(backend: str, language: str, runs: int) -> None:
     client = first_turn(persona)
     synthesizer = EspeakSynthesizer()
     replies = _replies(persona.id, synthesizer)
-    synthesizer.close()
     beam = int(os.environ.get("ROLEPLAY_BENCH_BEAM", "5"))
     transcriber = make_transcriber(backend, None, language, beam_size=beam)
     start = time.perf_counter()

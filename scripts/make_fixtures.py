@@ -71,7 +71,6 @@ def main(only: list[str]) -> int:
                     }
                 )
                 print(f"{rel}: {len(clip) / RATE:.1f} s")
-    synthesizer.close()
     if missing:
         print("\n".join(missing))
         return 1

@@ -83,11 +83,9 @@ class FixtureAudio:
         self._plan = PLANS[plan]
         self._count = 0
         self._last: Path | None = None
-        self.played: list[Audio] = []
 
     def play(self, audio: Audio) -> None:
-        """Keep the client's audio (nobody is listening in a replay)."""
-        self.played.append(audio)
+        """Nobody is listening in a replay: the client's line is only saved in the session."""
 
     def record_reply(self, state: EmotionalState) -> RecordedReply:
         """Return the planned quality's reply written for the client's current stage.

@@ -126,9 +126,6 @@ class EspeakSynthesizer:
         _EngineThread.shared().jobs.put((text, voice, done))
         return done.result()
 
-    def close(self) -> None:
-        """Nothing to release: the engine thread lives as long as the process."""
-
 
 def _start_engine() -> tuple[Any, Any]:
     try:
@@ -147,7 +144,6 @@ def _start_engine() -> tuple[Any, Any]:
 
 def _speak(engine: Any, espeak: Any, text: str, voice: VoiceSettings) -> Audio:
     p = prosody_for(voice)
-    espeak.Synchronize()  # a voice change while espeak is still busy may not take
     engine.setProperty("voice", f"{ESPEAK_VOICE[voice.language]}+{p.variant}")
     engine.setProperty("rate", p.rate)
     engine.setProperty("volume", p.volume)

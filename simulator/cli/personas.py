@@ -204,7 +204,6 @@ def cmd_preview(args: argparse.Namespace) -> int:
                 player.play(audio)
                 player.wait_played()
     finally:
-        synthesizer.close()
         if player is not None:
             player.close()
     return 0

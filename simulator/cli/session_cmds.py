@@ -88,8 +88,6 @@ def run_session(
     except SimulatorError as exc:
         log.append({"type": "end", "outcome": "error", "error": str(exc)})
         raise
-    finally:
-        synthesizer.close()
     return 0
 
 

@@ -146,6 +146,13 @@ class Recorder:
         except sd.PortAudioError as exc:
             raise AudioError(f"cannot open the microphone {port.name}: {exc}") from exc
 
+    def next_block(self) -> tuple[Samples, float]:
+        """The next captured block and its capture time; AudioError if the microphone stalls."""
+        try:
+            return self.blocks.get(timeout=STALL_S)
+        except queue.Empty:
+            raise AudioError(f"the microphone {self.port.name} stopped sending sound") from None
+
     def close(self) -> None:
         """Stop and close the stream."""
         self.stream.abort()

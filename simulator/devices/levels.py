@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import queue
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -11,7 +10,6 @@ import numpy as np
 
 from simulator.audio import WHISPER_RATE, Audio, Samples
 from simulator.devices._portaudio import (
-    STALL_S,
     Device,
     Playback,
     Recorder,
@@ -51,10 +49,7 @@ def _levels(recorder: Recorder, seconds: float, every_s: float) -> Iterator[tupl
     heard = 0.0
     try:
         while heard < seconds:
-            try:
-                block, _ = recorder.blocks.get(timeout=STALL_S)
-            except queue.Empty:
-                raise AudioError(f"the microphone {recorder.port.name} sends no sound") from None
+            block, _ = recorder.next_block()
             pending.append(resample(block))
             span = sum(len(p) for p in pending) / WHISPER_RATE
             if span >= every_s:

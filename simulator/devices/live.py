@@ -9,7 +9,6 @@ instead runs from one press of Enter to the next.
 
 from __future__ import annotations
 
-import queue
 import sys
 from types import TracebackType
 from typing import TextIO
@@ -19,7 +18,6 @@ import numpy as np
 from simulator.audio import WHISPER_RATE, Audio, RecordedReply, Samples
 from simulator.devices._portaudio import (
     PLAYBACK_GRACE_S,
-    STALL_S,
     Device,
     Playback,
     Recorder,
@@ -150,12 +148,7 @@ class LiveAudio:
         kept: list[Samples] = []
         origin: float | None = None  # stream clock time of the first sample fed to the pointer
         while not pointer.decision.final:
-            try:
-                block, at = recorder.blocks.get(timeout=STALL_S)
-            except queue.Empty:
-                raise AudioError(
-                    f"the microphone {recorder.port.name} stopped sending sound"
-                ) from None
+            block, at = recorder.next_block()
             origin = at if origin is None else origin
             if playback is not None:
                 overdue = at - playback.started_at > playback.duration + PLAYBACK_GRACE_S
@@ -190,12 +183,7 @@ class LiveAudio:
         origin: float | None = None
         heard_until = float("-inf")
         while heard_until < released:
-            try:
-                block, at = recorder.blocks.get(timeout=STALL_S)
-            except queue.Empty:
-                raise AudioError(
-                    f"the microphone {recorder.port.name} stopped sending sound"
-                ) from None
+            block, at = recorder.next_block()
             origin = at if origin is None else origin
             heard_until = at + len(block) / recorder.port.rate
             kept.append(resample(block))
