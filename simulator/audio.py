@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -105,6 +106,7 @@ class RecordedReply:
     response_latency_s: float | None = None
     talked_over: bool = False
     source: str = "microphone"
+    client_stopped: bool = False  # the client's line faded out because the trainee talked over it
 
 
 class Transcriber(Protocol):
@@ -123,13 +125,28 @@ class Synthesizer(Protocol):
         ...
 
 
+# Called by a recorder with each closed stretch of a reply while the trainee goes on talking: the
+# stretch's audio and where it starts, in seconds into the reply the recorder will return.
+StretchSink = Callable[[Audio, float], None]
+
+
 class AudioIO(Protocol):
     """Where the client's voice goes and the trainee's reply comes from (speakers or fixtures)."""
 
-    def play(self, audio: Audio) -> None:
-        """Let the trainee hear the client (may return before playback ends)."""
+    def play(self, audio: Audio, yield_line: Audio | None = None) -> None:
+        """Let the trainee hear the client (may return before playback ends).
+
+        If the trainee talks over the line, the client stops; ``yield_line`` ("Sorry — go on.")
+        is what the client then says when the trainee pauses.
+        """
         ...
 
-    def record_reply(self, state: EmotionalState) -> RecordedReply:
-        """Wait for the trainee's reply and return it once they stop talking."""
+    def record_reply(
+        self, state: EmotionalState, on_stretch: StretchSink | None = None
+    ) -> RecordedReply:
+        """Wait for the trainee's reply and return it once they stop talking.
+
+        A recorder that can may hand each closed stretch of speech to ``on_stretch`` while the
+        trainee is still talking; the stretches then tile the returned reply.
+        """
         ...

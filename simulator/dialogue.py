@@ -176,6 +176,19 @@ def update_state(persona: Persona, state: EmotionalState, scores: Scores) -> Emo
 # --- what the client says ----------------------------------------------------------------------
 
 
+# What a client says after stopping mid-line because the trainee talked over them.
+YIELD_LINES: dict[str, str] = {
+    "en": "Sorry — go on.",
+    "fi": "Anteeksi, jatka vain.",
+    "nl": "Sorry, ga je gang.",
+}
+
+
+def yield_line(persona: Persona) -> str:
+    """The client's words for giving the trainee the floor after being talked over."""
+    return YIELD_LINES[persona.language]
+
+
 def _rng(persona: Persona, seed: int, turn: int, purpose: str) -> random.Random:
     """A generator seeded from the persona, the session seed, the turn and what it chooses."""
     return random.Random(f"{persona.id}|{seed}|{turn}|{purpose}")
@@ -225,7 +238,11 @@ def _pick_reaction(persona: Persona, kind: ActKind, turn: int, seed: int) -> str
 def _turn(persona: Persona, state: EmotionalState, text: str, line: Line) -> ClientTurn:
     """Wrap a line as a client turn in the given state."""
     return ClientTurn(
-        text=text, state=state, cues=cues_of(persona, line), language=persona.language
+        text=text,
+        state=state,
+        cues=cues_of(persona, line),
+        language=persona.language,
+        address=persona.address,
     )
 
 

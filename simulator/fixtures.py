@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from simulator.audio import Audio, RecordedReply, read_audio
+from simulator.audio import Audio, RecordedReply, StretchSink, read_audio
 from simulator.errors import AudioError
 from simulator.types import EmotionalState
 
@@ -84,13 +84,16 @@ class FixtureAudio:
         self._count = 0
         self._last: Path | None = None
 
-    def play(self, audio: Audio) -> None:
+    def play(self, audio: Audio, yield_line: Audio | None = None) -> None:
         """Nobody is listening in a replay: the client's line is only saved in the session."""
 
-    def record_reply(self, state: EmotionalState) -> RecordedReply:
+    def record_reply(
+        self, state: EmotionalState, on_stretch: StretchSink | None = None
+    ) -> RecordedReply:
         """Return the planned quality's reply written for the client's current stage.
 
-        Replies are recorded in stage order; a reply is not repeated twice running.
+        Replies are recorded in stage order; a reply is not repeated twice running. A recording
+        comes whole, so no stretches are handed over: the session transcribes it in one go.
         """
         quality = self._plan[self._count % len(self._plan)]
         options = (

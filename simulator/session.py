@@ -14,13 +14,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from simulator.audio import AudioIO, Synthesizer, Transcriber, write_wav
-from simulator.dialogue import first_turn, respond
+from simulator.dialogue import first_turn, respond, yield_line
 from simulator.errors import AudioError, StorageError
 from simulator.feedback import give_feedback
 from simulator.persona import Persona, voice_for
 from simulator.scoring import SessionSummary, score_exchange, summarize_session, summary_to_dict
 from simulator.scoring.serialize import result_to_dict
 from simulator.storage import append_private
+from simulator.stretches import StretchTranscriber
 from simulator.types import ClientTurn, EmotionalState, Exchange, Scores
 
 MAX_RETRIES = 3  # times the trainee is asked again after a reply with no speech
@@ -87,6 +88,7 @@ class SessionLog:
             "client_audio": ex.client_audio,
             "reply_audio": ex.reply_audio,
             "response_latency_s": ex.response_latency_s,
+            "client_stopped": ex.client_stopped,
             "client_state_after": asdict(ex.client_state_after),
         }
         record.update(result_to_dict(ex.scores, ex.feedback))
@@ -123,17 +125,20 @@ def iter_session(
     all_scores: list[Scores] = []
     client_speech_s: list[float] = []
     while True:
-        client_audio = synthesizer.synthesize(turn.text, voice_for(persona, turn.state))
+        voice = voice_for(persona, turn.state)
+        client_audio = synthesizer.synthesize(turn.text, voice)
         client_path = log.folder / f"{index + 1:02d}-client.wav"
         write_wav(client_path, client_audio)
         yield ClientLine(index, turn, client_path)
-        audio_io.play(client_audio)
+        audio_io.play(client_audio, synthesizer.synthesize(yield_line(persona), voice))
         for attempt in range(1, MAX_RETRIES + 1):
+            # Stretches of the reply are transcribed while the trainee is still talking.
+            stretches = StretchTranscriber(transcriber, persona.language)
             try:
-                reply = audio_io.record_reply(turn.state)
+                reply = audio_io.record_reply(turn.state, stretches.submit)
                 reply_path = log.folder / f"{index + 1:02d}-reply.wav"
                 write_wav(reply_path, reply.audio)
-                transcript = transcriber.transcribe(reply.audio, persona.language)
+                transcript = stretches.result(reply.audio)
                 break
             except StorageError:
                 raise
@@ -141,6 +146,8 @@ def iter_session(
                 if attempt == MAX_RETRIES:
                     raise
                 yield NoReply(index, f"{exc} — try again?", attempt)
+            finally:
+                stretches.close()
         scores = score_exchange(
             turn,
             transcript,
@@ -162,6 +169,7 @@ def iter_session(
             client_audio=client_path.name,
             reply_audio=reply_path.name,
             response_latency_s=reply.response_latency_s,
+            client_stopped=reply.client_stopped,
         )
         log.exchange(exchange)
         yield exchange

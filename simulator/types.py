@@ -33,6 +33,9 @@ ActKind = Literal[
 ]
 ACT_KINDS: tuple[ActKind, ...] = ActKind.__args__  # type: ignore[attr-defined]
 
+# How the trainee addresses the client in Dutch: informal "je" or formal "u".
+Address = Literal["informal", "formal"]
+
 Emotion = Literal["calm", "angry", "anxious", "sad", "distrustful", "hopeful", "relieved"]
 EMOTIONS: tuple[Emotion, ...] = Emotion.__args__  # type: ignore[attr-defined]
 
@@ -80,6 +83,7 @@ class ClientTurn:
     state: EmotionalState
     cues: tuple[str, ...] = ()
     language: Language = "en"
+    address: Address = "informal"
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,7 @@ class Exchange:
     client_audio: str | None = None
     reply_audio: str | None = None
     response_latency_s: float | None = None
+    client_stopped: bool = False  # the client stopped mid-line because the trainee talked over it
 
 
 @dataclass(frozen=True)

@@ -122,6 +122,7 @@ class Endpointer:
         self._start: int | None = None  # first frame of the confirmed reply
         self._last_speech: int | None = None  # last speech frame of the confirmed reply
         self._listen_from = 0.0  # seconds; the no-speech timeout counts from here
+        self._hold_until = 0.0  # seconds; the closing silence counts from here at the earliest
         self._decision = Decision("waiting", 0.0)
 
     @property
@@ -132,6 +133,10 @@ class Endpointer:
     def listen_from(self, seconds: float) -> None:
         """Count the no-speech timeout from this time (e.g. when the client stops talking)."""
         self._listen_from = max(0.0, seconds)
+
+    def hold_until(self, seconds: float) -> None:
+        """Let the turn end no earlier than ``end_silence_s`` after this time (the client spoke)."""
+        self._hold_until = max(self._hold_until, seconds)
 
     def feed(self, samples: Samples) -> Decision:
         """Judge the new 16 kHz samples (any length) and return the updated decision."""
@@ -195,7 +200,7 @@ class Endpointer:
             return
         start_s = self._start * FRAME_S
         end_s = (self._last_speech + 1) * FRAME_S
-        if now - end_s >= opt.end_silence_s:
+        if now - max(end_s, self._hold_until) >= opt.end_silence_s:
             status = "ended"
         elif now - start_s >= opt.max_reply_s:
             status = "too_long"

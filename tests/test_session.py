@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from simulator.audio import RecordedReply
+from simulator.audio import RecordedReply, StretchSink
 from simulator.errors import StorageError
 from simulator.fixtures import FixtureAudio
 from simulator.persona import find_persona
@@ -28,12 +28,14 @@ class InterruptedAfter(FixtureAudio):
         super().__init__(persona_id, plan="good")
         self.left = replies
 
-    def record_reply(self, state: EmotionalState) -> RecordedReply:
+    def record_reply(
+        self, state: EmotionalState, on_stretch: StretchSink | None = None
+    ) -> RecordedReply:
         """Return a recorded reply, or raise KeyboardInterrupt once they run out."""
         if self.left == 0:
             raise KeyboardInterrupt
         self.left -= 1
-        return super().record_reply(state)
+        return super().record_reply(state, on_stretch)
 
 
 def read_log(path: Path) -> list[dict[str, object]]:

@@ -24,6 +24,7 @@ BLOCK_S = 0.032  # seconds per microphone callback block (one Silero frame at 16
 TAIL_LEVEL = 10 ** (-30 / 20)  # of the peak: quieter samples at a clip's end are not speech
 OUTPUT_LATENCY_S = 0.2  # seconds of playback buffer: enough to ride out a busy 2-core CPU
 STALL_S = 3.0  # no microphone data for this long means the device stopped working
+FADE_S = 0.08  # a line stopped mid-way fades out over this long instead of clicking
 PLAYBACK_GRACE_S = 5.0  # playback not finished this long after its length is treated as done
 NO_DEVICE_HINT = "Try `roleplay demo`, which needs no microphone."
 
@@ -173,23 +174,31 @@ class Playback:
 
     def __init__(self, sd: ModuleType, port: Port, audio: Audio) -> None:
         samples = audio.resampled(port.rate).samples
+        self._rate = port.rate
         self.duration = len(samples) / port.rate
         self.tail_s = silent_tail_s(audio)  # the clip's own silence after the client's last word
         self.done = threading.Event()
         self.ends_at: float | None = None  # stream clock time the last sample reaches the speaker
         self.sounds_at: float | None = None  # stream clock time the first sample does
         self.reference = audio.resampled(WHISPER_RATE).samples  # what the microphone may echo
+        self.stopped = False  # cut short by stop(): the client stopped mid-line
         self._pos = 0
+        self._end = len(samples)  # the clip plays up to here; stop() brings it forward
+        fade = max(1, round(FADE_S * port.rate))
 
         def on_request(outdata: Any, frames: int, time: Any, status: Any) -> None:
             if self.sounds_at is None:
                 dac = float(time.outputBufferDacTime)
                 self.sounds_at = dac if dac > 0 else float(time.currentTime) + self.stream.latency
-            chunk = samples[self._pos : self._pos + frames]
+            end = self._end
+            chunk = samples[self._pos : min(self._pos + frames, end)]
+            if end < len(samples):  # fading out after stop()
+                left = end - np.arange(self._pos, self._pos + len(chunk))
+                chunk = chunk * np.clip(left / fade, 0.0, 1.0).astype(np.float32)
             self._pos += len(chunk)
             outdata[: len(chunk)] = chunk[:, None]
             outdata[len(chunk) :] = 0
-            if self._pos >= len(samples) and self.ends_at is None:
+            if self._pos >= end and self.ends_at is None:
                 dac = float(time.outputBufferDacTime)
                 base = dac if dac > 0 else float(time.currentTime) + float(self.stream.latency)
                 self.ends_at = base + len(chunk) / port.rate
@@ -216,7 +225,12 @@ class Playback:
         end = self.ends_at
         if end is None:
             end = self.started_at + float(self.stream.latency) + self.duration
-        return end - self.tail_s
+        return end if self.stopped else end - self.tail_s
+
+    def stop(self) -> None:
+        """Fade the line out within ``FADE_S``: the client stops talking mid-sentence."""
+        self.stopped = True
+        self._end = min(self._end, self._pos + round(FADE_S * self._rate))
 
     def wait(self) -> None:
         """Block until the clip has been handed to the speaker (or its grace time ran out)."""

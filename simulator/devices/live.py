@@ -10,14 +10,14 @@ instead runs from one press of Enter to the next.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from types import TracebackType
 from typing import TextIO
 
 import numpy as np
 
-from simulator.audio import WHISPER_RATE, Audio, RecordedReply, Samples
+from simulator.audio import WHISPER_RATE, Audio, RecordedReply, Samples, StretchSink
 from simulator.devices._portaudio import (
-    PLAYBACK_GRACE_S,
     Device,
     Playback,
     Recorder,
@@ -25,14 +25,12 @@ from simulator.devices._portaudio import (
     resampler,
     resolve,
 )
-from simulator.devices.echo import EchoGate
+from simulator.devices.capture import POST_ROLL_S, PRE_ROLL_S, ReplyCapture
 from simulator.errors import AudioError
 from simulator.types import EmotionalState
-from simulator.vad import FRAME_S, Endpointer, SileroModel, VadOptions, speech_probabilities
+from simulator.vad import FRAME_S, SileroModel, VadOptions, speech_probabilities
 
 PRESS_LEAD_S = 0.5  # push-to-talk keeps this much before the key press: people start early
-PRE_ROLL_S = 0.25  # seconds kept before the first detected speech, so no onset is clipped
-POST_ROLL_S = 0.3  # seconds kept after the last speech
 NOTHING_HEARD = "I didn't hear anything"  # the session adds "— try again?"
 
 
@@ -73,6 +71,8 @@ class LiveAudio:
         self._model = model or SileroModel()
         self._recorder: Recorder | None = None
         self._playback: Playback | None = None
+        self._yield_line: Audio | None = None
+        self._yielded: Playback | None = None  # the client's "Sorry — go on.", while it plays
 
     @property
     def input_name(self) -> str:
@@ -84,24 +84,33 @@ class LiveAudio:
         """The speaker in use."""
         return self._out.name
 
-    def play(self, audio: Audio) -> None:
-        """Start the client's line and open the microphone with it; returns while it plays."""
+    def play(self, audio: Audio, yield_line: Audio | None = None) -> None:
+        """Start the client's line and open the microphone with it; returns while it plays.
+
+        If the trainee talks over the line, it fades out; ``yield_line`` is said when they pause.
+        """
         self._finish_playback()
         self._listen()
         self._playback = Playback(self._sd, self._out, audio)
+        self._yield_line = yield_line
 
     def wait_played(self) -> None:
         """Block until the client's line has finished playing."""
         if self._playback is not None:
             self._playback.wait()
 
-    def record_reply(self, state: EmotionalState) -> RecordedReply:
-        """Record until the trainee stops talking; raise NoSpeechError if nobody spoke."""
+    def record_reply(
+        self, state: EmotionalState, on_stretch: StretchSink | None = None
+    ) -> RecordedReply:
+        """Record until the trainee stops talking; raise NoSpeechError if nobody spoke.
+
+        With ``on_stretch``, each stretch of speech closed by a pause is handed over at once.
+        """
         recorder = self._listen()
         try:
             if self.push_to_talk:
                 return self._capture_between_presses(recorder)
-            return self._capture(recorder)
+            return self._capture(recorder, on_stretch)
         finally:
             self._finish_playback()
             self._stop_listening()
@@ -132,43 +141,33 @@ class LiveAudio:
             self._recorder = None
 
     def _finish_playback(self) -> None:
-        if self._playback is not None:
-            self._playback.wait()
-            self._playback.close()
-            self._playback = None
-
-    def _capture(self, recorder: Recorder) -> RecordedReply:
-        """Feed microphone blocks to the end-pointer until the turn ends."""
-        pointer = Endpointer(self.vad_options, self._model)
-        playback = self._playback
-        pointer.listen_from(float("inf") if playback is not None else 0.0)
-        resample = resampler(recorder.port.rate)
-        echo = self._playback if self.echo_guard else None
-        gate: EchoGate | None = None
-        kept: list[Samples] = []
-        origin: float | None = None  # stream clock time of the first sample fed to the pointer
-        while not pointer.decision.final:
-            block, at = recorder.next_block()
-            origin = at if origin is None else origin
+        for playback in (self._playback, self._yielded):
             if playback is not None:
-                overdue = at - playback.started_at > playback.duration + PLAYBACK_GRACE_S
-                if playback.ends_at is not None:
-                    pointer.listen_from(playback.speech_end - origin)
-                    playback = None
-                elif overdue:
-                    pointer.listen_from(at - origin)
-                    playback = None
-            chunk = resample(block)
-            kept.append(chunk)
-            if gate is None and echo is not None and echo.sounds_at is not None:
-                gate = EchoGate(echo.reference, echo.sounds_at)
-            pointer.feed(gate.filter(chunk, at) if gate is not None and at < gate.until else chunk)
-        decision = pointer.decision
-        if decision.speech_start_s is None or decision.speech_end_s is None or origin is None:
-            raise NoSpeechError(NOTHING_HEARD)
-        return self._reply(
-            np.concatenate(kept), origin, decision.speech_start_s, decision.speech_end_s
+                playback.wait()
+                playback.close()
+        self._playback = self._yielded = None
+
+    def _capture(self, recorder: Recorder, on_stretch: StretchSink | None) -> RecordedReply:
+        """End-pointed capture with turn-taking (see ``simulator.devices.capture``)."""
+        capture = ReplyCapture(
+            self._sd,
+            self._out,
+            recorder,
+            self._model,
+            self.vad_options,
+            self._playback,
+            echo_guard=self.echo_guard,
+            yield_line=self._yield_line,
+            on_stretch=on_stretch,
         )
+        try:
+            got = capture.run()
+        finally:
+            self._yielded = capture.yielded
+        if got.speech_start_s is None or got.speech_end_s is None:
+            raise NoSpeechError(NOTHING_HEARD)
+        reply = self._reply(got.samples, got.origin, got.speech_start_s, got.speech_end_s)
+        return replace(reply, client_stopped=got.client_stopped)
 
     def _capture_between_presses(self, recorder: Recorder) -> RecordedReply:
         """Push-to-talk: keep what was said between two presses of Enter."""

@@ -1,0 +1,131 @@
+"""Transcribing a reply while the trainee is still talking, one stretch of speech at a time.
+
+The recorder follows the end-pointer's decisions with a ``StretchCutter``: when a pause inside the
+reply has lasted ``pause_s`` (a breath between sentences), the speech before it is a closed
+stretch and goes to a ``StretchTranscriber``, which transcribes it on a worker thread while the
+trainee goes on. When the turn ends, usually only the last stretch is left, and often not even
+that: the pause that ends a turn first closes its last stretch, ``end_silence_s - pause_s``
+seconds before the end-pointer is sure the turn is over.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from simulator.audio import Audio, Transcriber
+from simulator.errors import AudioError
+from simulator.types import Transcript, Word
+
+PAUSE_S = 0.45  # silence inside a reply that closes a stretch (longer than a breath between words)
+MIN_STRETCH_S = 1.5  # a shorter stretch joins the next one: Whisper guesses wildly on tiny clips
+MIN_TAIL_S = 0.15  # speech after the last cut shorter than this is a breath, not a last stretch
+
+@dataclass(frozen=True)
+class Cut:
+    """A closed stretch: from ``start_s`` to ``end_s`` seconds into the recording."""
+
+    start_s: float
+    end_s: float
+
+
+class StretchCutter:
+    """Says when a stretch of the reply has closed, from the end-pointer's speech times.
+
+    ``update`` takes the end-pointer's latest times (seconds into the recording): the confirmed
+    start of the reply, the end of its latest speech, how much has been heard, and whether the
+    turn is over. ``pre_roll_s`` and ``post_roll_s`` are the margins the recorder keeps around
+    speech, so the stretches tile exactly the reply it returns.
+    """
+
+    def __init__(
+        self,
+        pre_roll_s: float,
+        post_roll_s: float,
+        pause_s: float = PAUSE_S,
+        min_stretch_s: float = MIN_STRETCH_S,
+    ) -> None:
+        if pause_s < post_roll_s:
+            raise ValueError("a stretch must close after its post-roll has been heard")
+        self.pre_roll_s = pre_roll_s
+        self.post_roll_s = post_roll_s
+        self.pause_s = pause_s
+        self.min_stretch_s = min_stretch_s
+        self.reply_start_s: float | None = None  # where the returned reply begins
+        self._next_s = 0.0  # where the next stretch begins
+        self._covered_s = 0.0  # speech up to here is in a closed stretch
+
+    def update(
+        self, speech_start_s: float | None, speech_end_s: float | None, heard_s: float, final: bool
+    ) -> Cut | None:
+        """The stretch that closes now, if one does."""
+        if speech_start_s is None or speech_end_s is None:
+            return None
+        if self.reply_start_s is None:
+            self.reply_start_s = max(0.0, speech_start_s - self.pre_roll_s)
+            self._next_s = self.reply_start_s
+            self._covered_s = self.reply_start_s
+        if speech_end_s - self._covered_s < MIN_TAIL_S:
+            return None  # nothing new since the last cut
+        end = min(speech_end_s + self.post_roll_s, heard_s)
+        paused = heard_s - speech_end_s >= self.pause_s
+        long_enough = end - self._next_s >= self.min_stretch_s
+        if final or (paused and long_enough):
+            cut = Cut(self._next_s, end)
+            self._next_s, self._covered_s = end, speech_end_s
+            return cut
+        return None
+
+
+class StretchTranscriber:
+    """Transcribes stretches on one worker thread as they arrive and joins them into one reply."""
+
+    def __init__(self, transcriber: Transcriber, language: str | None) -> None:
+        self._transcriber = transcriber
+        self._language = language
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stretch")
+        self._parts: list[tuple[float, Future[Transcript]]] = []
+
+    def submit(self, audio: Audio, offset_s: float) -> None:
+        """Start transcribing a stretch that begins ``offset_s`` seconds into the reply."""
+        future = self._pool.submit(self._transcriber.transcribe, audio, self._language)
+        self._parts.append((offset_s, future))
+
+    def result(self, reply: Audio) -> Transcript:
+        """The whole reply's transcript: the stretches joined, or the reply itself if none came."""
+        try:
+            if not self._parts:
+                return self._transcriber.transcribe(reply, self._language)
+            return self._join(reply)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Drop any stretch still waiting and let the worker thread end."""
+        for _, future in self._parts:
+            future.cancel()
+        self._pool.shutdown(wait=False)
+
+    def _join(self, reply: Audio) -> Transcript:
+        words: list[Word] = []
+        texts: list[str] = []
+        language = self._language or ""
+        for offset, future in self._parts:
+            try:
+                part = future.result()
+            except AudioError:
+                continue  # a stretch with only a breath or a cough in it
+            language = part.language or language
+            texts.append(part.text)
+            words.extend(
+                Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability)
+                for w in part.words
+            )
+        if not words:
+            raise AudioError("no speech was recognised in the recording")
+        return Transcript(
+            words=tuple(words),
+            text=" ".join(t for t in texts if t),
+            language=language,
+            duration=reply.duration,
+        )
