@@ -10,12 +10,14 @@ seconds before the end-pointer is sure the turn is over.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
-from simulator.audio import Audio, Transcriber
+from simulator.audio import WHISPER_RATE, Audio, Samples, StretchSink, Transcriber
 from simulator.errors import AudioError
 from simulator.types import Transcript, Word
+from simulator.vad import Decision, Endpointer
 
 PAUSE_S = 0.45  # silence inside a reply that closes a stretch (longer than a breath between words)
 MIN_STRETCH_S = 1.5  # a shorter stretch joins the next one: Whisper guesses wildly on tiny clips
@@ -23,10 +25,16 @@ MIN_TAIL_S = 0.15  # speech after the last cut shorter than this is a breath, no
 
 @dataclass(frozen=True)
 class Cut:
-    """A closed stretch: from ``start_s`` to ``end_s`` seconds into the recording."""
+    """A closed stretch: its seconds into the recording, and its start in the reply (offset_s)."""
 
     start_s: float
     end_s: float
+    offset_s: float
+
+    def clip(self, recording: Samples) -> Audio:
+        """The stretch's audio, cut from the 16 kHz recording it was found in."""
+        first, last = round(self.start_s * WHISPER_RATE), round(self.end_s * WHISPER_RATE)
+        return Audio(recording[first:last], WHISPER_RATE)
 
 
 class StretchCutter:
@@ -71,7 +79,7 @@ class StretchCutter:
         paused = heard_s - speech_end_s >= self.pause_s
         long_enough = end - self._next_s >= self.min_stretch_s
         if final or (paused and long_enough):
-            cut = Cut(self._next_s, end)
+            cut = Cut(self._next_s, end, self._next_s - self.reply_start_s)
             self._next_s, self._covered_s = end, speech_end_s
             return cut
         return None
@@ -129,3 +137,38 @@ class StretchTranscriber:
             language=language,
             duration=reply.duration,
         )
+
+
+def feed_recording(
+    samples: Samples,
+    pointer: Endpointer,
+    cutter: StretchCutter,
+    on_stretch: StretchSink,
+    block: int = 512,
+    wait_until: Callable[[float], None] | None = None,
+) -> Decision:
+    """Feed a 16 kHz recording to the end-pointer block by block, as a microphone would.
+
+    Each stretch the cutter closes goes to ``on_stretch`` with its start in the reply. With
+    ``wait_until``, called with each block's end time in seconds, the feed keeps the pace of
+    live speech (for benchmarks); without it, it runs as fast as it can.
+    """
+    decision = pointer.decision
+    for offset in range(0, len(samples), block):
+        chunk = samples[offset : offset + block]
+        if wait_until is not None:
+            wait_until((offset + len(chunk)) / WHISPER_RATE)
+        decision = pointer.feed(chunk)
+        _hand_over(samples, decision, decision.final, cutter, on_stretch)
+        if decision.final:
+            return decision
+    _hand_over(samples, decision, True, cutter, on_stretch)  # the recording ended mid-turn
+    return decision
+
+
+def _hand_over(
+    samples: Samples, decision: Decision, final: bool, cutter: StretchCutter, sink: StretchSink
+) -> None:
+    cut = cutter.update(decision.speech_start_s, decision.speech_end_s, decision.elapsed_s, final)
+    if cut is not None:
+        sink(cut.clip(samples), cut.offset_s)

@@ -14,7 +14,7 @@ from types import ModuleType
 
 import numpy as np
 
-from simulator.audio import WHISPER_RATE, Audio, Samples, StretchSink
+from simulator.audio import Audio, Samples, StretchSink
 from simulator.devices._portaudio import (
     OUTPUT_LATENCY_S,
     PLAYBACK_GRACE_S,
@@ -149,8 +149,5 @@ class ReplyCapture:
         cut = self._cutter.update(
             decision.speech_start_s, decision.speech_end_s, decision.elapsed_s, decision.final
         )
-        if cut is None or self._cutter.reply_start_s is None:
-            return
-        samples = np.concatenate(self._kept)
-        piece = samples[round(cut.start_s * WHISPER_RATE) : round(cut.end_s * WHISPER_RATE)]
-        self._on_stretch(Audio(piece, WHISPER_RATE), cut.start_s - self._cutter.reply_start_s)
+        if cut is not None:
+            self._on_stretch(cut.clip(np.concatenate(self._kept)), cut.offset_s)
