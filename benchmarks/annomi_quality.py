@@ -34,7 +34,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from simulator.scoring import score_exchange, summarize_session  # noqa: E402
+from simulator.scoring import REFLECTION_ACTS, score_exchange, summarize_session  # noqa: E402
 from simulator.types import ClientTurn, EmotionalState, Scores, Transcript  # noqa: E402
 
 CLIENT_STATE = EmotionalState("calm", 0.5)
@@ -45,6 +45,7 @@ SCORER_FIGURES: dict[str, bool] = {
     "reflection_to_question": True,
     "percent_complex_reflections": True,
     "percent_open_questions": True,
+    "reflections_per_utterance": True,
     "mi_inconsistent": False,
     "mi_inconsistent_per_utterance": False,
     "talk_time_share": False,
@@ -53,6 +54,7 @@ EXPERT_FIGURES: dict[str, bool] = {
     "reflection_to_question": True,
     "percent_complex_reflections": True,
     "percent_open_questions": True,
+    "reflections_per_utterance": True,
     "advice": False,
     "advice_per_utterance": False,
 }
@@ -81,6 +83,7 @@ class Session:
     transcript: int
     high: bool
     exchanges: list[tuple[str, str]] = field(default_factory=list)
+    mains: list[str] = field(default_factory=list)  # expert main behaviour of each exchange
     client_lines: list[str] = field(default_factory=list)
     codes: Codes = field(default_factory=Codes)
 
@@ -104,6 +107,7 @@ def load_sessions(folder: Path) -> list[Session]:
                 s.exchanges.append(
                     (s.client_lines[-1] if s.client_lines else "", r["utterance_text"])
                 )
+                s.mains.append(r["main_therapist_behaviour"])
     with (folder / "AnnoMI-full.csv").open(encoding="utf-8") as f:
         for r in csv.DictReader(f):
             if r["interlocutor"] != "therapist":
@@ -140,6 +144,7 @@ def expert_figures(s: Session) -> Figures:
         "reflection_to_question": _rq(c.reflections, c.questions),
         "percent_complex_reflections": _ratio(c.complex_, c.complex_ + c.simple),
         "percent_open_questions": _ratio(c.open_, c.open_ + c.closed),
+        "reflections_per_utterance": _ratio(c.reflections, c.utterances),
         "advice": c.advice / per_annotator,
         "advice_per_utterance": _ratio(c.advice, c.utterances),
     }
@@ -162,6 +167,9 @@ def scorer_figures(s: Session, scores: Sequence[Scores]) -> Figures:
     }
     for m in summary.measures:
         out[m.name] = m.value
+    out["reflections_per_utterance"] = float(
+        np.mean([any(a.kind in REFLECTION_ACTS for a in x.acts) for x in scores])
+    )
     inconsistent = out["mi_inconsistent"]
     out["mi_inconsistent_per_utterance"] = (
         inconsistent / len(scores) if inconsistent is not None else None
@@ -246,6 +254,8 @@ class Result:
     sessions: tuple[Session, ...]
     scorer: tuple[Figures, ...]
     expert: tuple[Figures, ...]
+    # (high quality?, expert main behaviour, listening, empathy) of every scored utterance
+    utterances: tuple[tuple[bool, str, int, int], ...] = ()
 
     def rows(
         self, source: str, keep: Callable[[Session], bool], resamples: int = 2000, seed: int = 0
@@ -260,8 +270,32 @@ class Result:
 
 def evaluate(sessions: Sequence[Session]) -> Result:
     """Score every transcript and collect both sets of figures (the slow part)."""
-    scorer = tuple(scorer_figures(s, score_session(s)) for s in sessions)
-    return Result(tuple(sessions), scorer, tuple(expert_figures(s) for s in sessions))
+    scored = [score_session(s) for s in sessions]
+    scorer = tuple(scorer_figures(s, x) for s, x in zip(sessions, scored, strict=True))
+    utterances = tuple(
+        (s.high, main, x.listening, x.empathy)
+        for s, xs in zip(sessions, scored, strict=True)
+        for main, x in zip(s.mains, xs, strict=True)
+    )
+    return Result(tuple(sessions), scorer, tuple(expert_figures(s) for s in sessions), utterances)
+
+
+def by_behaviour(result: Result) -> str:
+    """Mean listening and empathy per utterance by the experts' main behaviour and quality."""
+    lines = [
+        "\n### per utterance: mean listening / empathy by expert main behaviour\n",
+        "| expert main behaviour | high-quality n | listening | empathy "
+        "| low-quality n | listening | empathy |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for main in ("reflection", "question", "therapist_input", "other"):
+        cells = []
+        for high in (True, False):
+            got = [(lis, emp) for h, m, lis, emp in result.utterances if h == high and m == main]
+            mean = np.mean(got, axis=0) if got else (float("nan"), float("nan"))
+            cells.append(f"{len(got)} | {mean[0]:.1f} | {mean[1]:.1f}")
+        lines.append(f"| {main} | {' | '.join(cells)} |")
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -298,6 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for source in ("scorer", "expert"):
             title = f"{source} ({'text only' if source == 'scorer' else 'gold codes'}), {label}"
             print(table(title, result.rows(source, keep, args.resamples, args.seed)))
+    print(by_behaviour(result))
     return 0
 
 

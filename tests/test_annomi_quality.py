@@ -18,6 +18,9 @@ LISTENING_FLOOR = 0.42  # measured 0.465
 EMPATHY_FLOOR = 0.40  # measured 0.447
 MI_INCONSISTENT_RATE_CEILING = 0.18  # measured 0.123
 TALK_SHARE_CEILING = 0.34  # measured 0.286
+# Per utterance: points by which expert-coded reflections outscore "other" utterances.
+LISTENING_REFLECTION_GAP = 7.0  # measured 11.2
+EMPATHY_REFLECTION_GAP = 9.0  # measured 14.1
 EXPERT_RQ_FLOOR = 0.80  # measured 0.845 on all transcripts; no scorer involved
 
 
@@ -73,13 +76,20 @@ def test_expert_codes_separate_quality() -> None:
 
 
 @needs_annomi
-def test_scorer_auc_floors_on_subset() -> None:
-    """On all low-quality and every fourth high-quality transcript the AUCs keep their floors."""
+def test_scorer_floors_on_subset() -> None:
+    """On all low and every fourth high-quality transcript the AUCs and utterance gaps hold."""
     bench = benchmark()
     subset = [s for s in bench.load_sessions(annomi_dir()) if not s.high or s.transcript % 4 == 0]
-    rows = {r.figure: r for r in bench.evaluate(subset).rows("scorer", lambda s: True, 200)}
+    result = bench.evaluate(subset)
+    rows = {r.figure: r for r in result.rows("scorer", lambda s: True, 200)}
     print({name: round(r.auc, 3) for name, r in rows.items()})
     assert rows["listening"].auc >= LISTENING_FLOOR
     assert rows["empathy"].auc >= EMPATHY_FLOOR
     assert rows["mi_inconsistent_per_utterance"].auc <= MI_INCONSISTENT_RATE_CEILING
     assert rows["talk_time_share"].auc <= TALK_SHARE_CEILING
+
+    def mean(main: str, column: int) -> float:
+        return float(np.mean([u[column] for u in result.utterances if u[1] == main]))
+
+    assert mean("reflection", 2) - mean("other", 2) >= LISTENING_REFLECTION_GAP
+    assert mean("reflection", 3) - mean("other", 3) >= EMPATHY_REFLECTION_GAP
