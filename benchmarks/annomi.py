@@ -1,6 +1,6 @@
 """Agreement of the act classifier with expert MI coders (AnnoMI) and with the team test set.
 
-Run: .venv/bin/python benchmarks/annomi.py   (offline; < 1 min on 2 cores)
+Run: .venv/bin/python benchmarks/annomi.py   (offline; < 1 min on 2 cores; --help for options)
 
 AnnoMI (Wu et al., ICASSP 2022) is read from ../shared/data/annomi relative to the repo root,
 or from $VOICE_ROLEPLAY_SHARED/data/annomi. Nothing from AnnoMI is stored in the repository.
@@ -13,6 +13,7 @@ transcripts only. The act classifier itself learns nothing from AnnoMI.
 
 from __future__ import annotations
 
+import argparse
 import csv
 import itertools
 import os
@@ -226,9 +227,9 @@ def fit_aggregator(
 
 
 def subtype_question(acts: Sequence[Act]) -> str:
-    """Open or closed, from the utterance's question acts (open if any is open)."""
-    forms = {question_form(a, "en") for a in acts}
-    return "open" if "open" in forms else "closed"
+    """Open or closed: the form of the utterance's last question, the one the client answers."""
+    forms = [f for f in (question_form(a, "en") for a in acts) if f]
+    return forms[-1] if forms else "closed"
 
 
 def subtype_reflection(acts: Sequence[Act]) -> str:
@@ -237,15 +238,21 @@ def subtype_reflection(acts: Sequence[Act]) -> str:
     return "complex" if kinds & {"complex_reflection", "summary"} else "simple"
 
 
-def run_annomi(folder: Path) -> dict[str, float]:
-    """Score every therapist utterance; fit on even transcripts, report the odd ones."""
+def run_annomi(folder: Path, half: str = "odd", errors: int = 0) -> dict[str, float]:
+    """Score every therapist utterance; fit on even transcripts, report ``half``.
+
+    ``half="odd"`` (the default) gives the held-out figures. ``half="even"`` reports on the
+    fitting half itself, for development; only there can ``errors`` misclassified examples
+    per task be printed, so the held-out utterances are never read while rules are written.
+    """
     utts = load_annomi(folder)
     acts = classify_all(utts)
     train = [i for i, u in enumerate(utts) if u.transcript % 2 == 0]
-    test = [i for i, u in enumerate(utts) if u.transcript % 2 == 1]
+    test = [i for i, u in enumerate(utts) if u.transcript % 2 == (1 if half == "odd" else 0)]
     order = fit_order([utts[i] for i in train], [acts[i] for i in train])
     print(f"AnnoMI: {len(utts)} therapist utterances; priority fitted on {len(train)} "
-          f"(even transcripts): {' > '.join(order)}; held-out: {len(test)} (odd transcripts)")
+          f"(even transcripts): {' > '.join(order)}; reported: {len(test)} ({half} transcripts"
+          f"{', held out' if half == 'odd' else ', the fitting half: in-sample'})")
     held = [utts[i] for i in test]
     held_acts = [acts[i] for i in test]
     gold = [u.main for u in held]
@@ -255,13 +262,29 @@ def run_annomi(folder: Path) -> dict[str, float]:
     model = fit_aggregator([utts[i] for i in train], [acts[i] for i in train])
     out["main"] = report("main", gold, [model.predict(a) for a in held_acts], MAIN)
     q = [(u, a) for u, a in zip(held, held_acts, strict=True) if u.question in ("open", "closed")]
-    out["open/closed"] = report("open/closed", [u.question for u, _ in q],
-                                [subtype_question(a) for _, a in q], ("open", "closed"))
+    q_pred = [subtype_question(a) for _, a in q]
+    out["open/closed"] = report("open/closed", [u.question for u, _ in q], q_pred,
+                                ("open", "closed"))
+    show_errors([(u.question, p, a) for (u, a), p in zip(q, q_pred, strict=True)], errors)
     r = [(u, a) for u, a in zip(held, held_acts, strict=True)
          if u.reflection in ("simple", "complex")]
-    out["simple/complex"] = report("simple/complex", [u.reflection for u, _ in r],
-                                   [subtype_reflection(a) for _, a in r], ("simple", "complex"))
+    r_pred = [subtype_reflection(a) for _, a in r]
+    out["simple/complex"] = report("simple/complex", [u.reflection for u, _ in r], r_pred,
+                                   ("simple", "complex"))
+    show_errors([(u.reflection, p, a) for (u, a), p in zip(r, r_pred, strict=True)], errors)
     return out
+
+
+def show_errors(rows: Sequence[tuple[str, str, Sequence[Act]]], limit: int) -> None:
+    """Print up to ``limit`` misclassified utterances of each kind, with their acts."""
+    by_kind: dict[tuple[str, str], list[Sequence[Act]]] = defaultdict(list)
+    for want, got, acts in rows:
+        if want != got:
+            by_kind[(want, got)].append(acts)
+    for (want, got), examples in sorted(by_kind.items()):
+        for acts in examples[:limit]:
+            shown = " | ".join(f"[{a.kind}] {a.text}" for a in acts)
+            print(f"  expert {want}, scorer {got}: {shown[:300]}")
 
 
 def load_testset(name: str) -> list[dict[str, str]]:
@@ -284,13 +307,32 @@ def testset_accuracy(lang: str, suffix: str = "") -> tuple[float, list[tuple[str
     return 1 - len(misses) / len(items), misses
 
 
-def main() -> int:
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Command-line options."""
+    parser = argparse.ArgumentParser(
+        description="Agreement of the act classifier with AnnoMI's expert coders and with the "
+        "team test sets. Fits on the even AnnoMI transcripts; reports the odd ones.")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="list the team test-set sentences the scorer gets wrong")
+    parser.add_argument("--half", choices=("odd", "even"), default="odd",
+                        help="AnnoMI transcripts to report: odd = held out (default), even = the "
+                        "fitting half, for development")
+    parser.add_argument("--errors", type=int, default=0, metavar="N",
+                        help="with --half even: print N misclassified utterances per confusion")
+    args = parser.parse_args(argv)
+    if args.errors and args.half != "even":
+        parser.error("--errors reads utterances; use it with --half even only")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     """Print every figure; exit non-zero if a target is missed."""
+    args = parse_args(argv)
     start = time.perf_counter()
     folder = shared_dir() / "data" / "annomi"
     ok = True
     if (folder / "AnnoMI-simple.csv").exists():
-        kappas = run_annomi(folder)
+        kappas = run_annomi(folder, args.half, args.errors)
         ok = kappas["main"] >= 0.60
     else:
         print(f"AnnoMI not found in {folder}; set VOICE_ROLEPLAY_SHARED", file=sys.stderr)
@@ -303,7 +345,7 @@ def main() -> int:
             acc, misses = testset_accuracy(lang, suffix)
             accs[lang] = acc
             print(f"{lang}: accuracy {acc:.3f} on {len(load_testset(lang + suffix))} sentences")
-            for want, got, text in misses if "-v" in sys.argv else []:
+            for want, got, text in misses if args.verbose else []:
                 print(f"    want {want:22} got {got:22} {text}")
         set_gap = accs["en"] - min(accs["fi"], accs["nl"])
         gap = max(gap, set_gap)
@@ -312,5 +354,17 @@ def main() -> int:
     return 0 if ok and gap <= 0.10 else 1
 
 
+def run() -> int:
+    """main(), quiet when the reader of stdout goes away (``annomi.py | head``)."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python flushes stdout again at exit; point it at devnull so that cannot fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    return code
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run())

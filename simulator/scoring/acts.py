@@ -12,6 +12,7 @@ from simulator.scoring.features import emotion_of, feeling_words, fi_person, per
 from simulator.scoring.sentence import (
     ClientContext,
     classify_sentence,
+    is_open,
     main_clause,
     parse,
     strip_discourse,
@@ -21,7 +22,6 @@ from simulator.scoring.text import (
     lexicon,
     norm_lang,
     split_sentences,
-    starts_with,
     tokens,
 )
 from simulator.types import Act, ActKind, ClientTurn, Word
@@ -68,8 +68,8 @@ def question_form(act: Act, language: str) -> str | None:
     if act.kind != "seeking_collaboration" or not act.text.rstrip().endswith("?"):
         return None
     lex = lexicon(language)
-    core = strip_discourse(main_clause(parse(act.text, lex), lex), lex)
-    return "open" if starts_with(lex.words("open_starts"), core) else "closed"
+    s = parse(act.text, lex)
+    return "open" if is_open(strip_discourse(main_clause(s, lex), lex), s, lex) else "closed"
 
 
 def _align(sentences: tuple[str, ...], words: tuple[Word, ...]) -> list[tuple[float, float] | None]:

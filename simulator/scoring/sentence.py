@@ -137,11 +137,8 @@ def _question(s: Sentence, lex: Lexicon, ctx: ClientContext, marker: bool) -> Ac
         return None
     if s.has(lex, "collaboration"):
         return "seeking_collaboration"
-    if opens:
-        closed_wh = starts_with(lex.words("closed_wh"), core) is not None
-        return "closed_question" if closed_wh else "open_question"
-    if closed:
-        return "open_question" if s.has(lex, "tell_verbs") else "closed_question"
+    if opens or closed:
+        return "open_question" if is_open(core, s, lex) else "closed_question"
     if len(s.core) <= 2 and not marker:
         return "open_question"  # "Yeah?" "And then?"
     # A statement said with a rising voice ("So you feel let down?") reflects.
@@ -177,6 +174,31 @@ def _open_start(core: tuple[str, ...], lex: Lexicon, is_question: bool) -> bool:
     if is_question or len(hit.split()) > 1:
         return True
     return len(core) > 2 and core[1] in lex.words("question_aux")
+
+
+def is_open(core: tuple[str, ...], s: Sentence, lex: Lexicon) -> bool:
+    """Whether the asking clause ``core`` invites a wide range of answers (MITI: open).
+
+    A question word opens it, unless the word asks for a fact ("how many", "where") and not
+    for a view ("Where do you think we should go from here?" is open).
+    A yes/no form addressed to the client that asks them to tell, describe or share their
+    thoughts is open too ("Can you tell me more?", "Have you given any thought to it?").
+    """
+    if starts_with(lex.words("open_starts"), core):
+        return starts_with(lex.words("closed_wh"), core) is None or bool(
+            starts_with(lex.words("wh_opinion"), core)
+        )
+    invites = s.has(lex, "tell_verbs") or s.has(lex, "invitations")
+    return bool(invites) and _addressed(core, lex)
+
+
+def _addressed(core: tuple[str, ...], lex: Lexicon) -> bool:
+    """A yes/no question whose subject is the client ("can you …", "voisitko …", "kun je …")."""
+    if len(core) < 2:
+        return False
+    if lex.language == "fi" and core[0].endswith(("tko", "tkö", "tkos", "tkös")):
+        return True
+    return person(core[:2] if lex.language == "fi" else core[1:2], lex)[1] > 0
 
 
 def _closed_start(core: tuple[str, ...], lex: Lexicon) -> bool:

@@ -61,11 +61,14 @@ def split_sentences(text: str) -> tuple[str, ...]:
 
 
 _STUTTER_RE = re.compile(r"\b([^\W_]+(?:['’][^\W_]+)?)(?:-\1\b)+", re.UNICODE)
+# A false start that the next word completes: "wh-what", "w-where", "n-not".
+_FALSE_START_RE = re.compile(r"\b([^\W\d_]{1,4})-(?=\1[^\W_])", re.UNICODE)
 
 
 def tokens(text: str) -> tuple[str, ...]:
-    """Lower-case word tokens; apostrophes normalised, stutters (you-you) collapsed."""
+    """Lower-case word tokens; apostrophes normalised, stutters (you-you, wh-what) collapsed."""
     low = _STUTTER_RE.sub(r"\1", text.lower())
+    low = _STUTTER_RE.sub(r"\1", _FALSE_START_RE.sub("", low))
     return tuple(t.replace("’", "'") for t in _TOKEN_RE.findall(low))
 
 
