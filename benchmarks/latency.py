@@ -1,12 +1,18 @@
 """Latency the trainee feels: end of speech -> feedback shown; start-up to the first client line.
 
 Replies of about 5, 10 and 30 seconds in English, Finnish and Dutch are spoken by espeak-ng from
-each persona's sample replies (concatenated until long enough). After the end-pointer has heard
-``end_silence_s`` of silence, the session transcribes the whole reply, scores it and builds the
-feedback; this script times those three steps (median of ``--runs``) in one subprocess per
-backend and language, whose peak memory (``ru_maxrss``) it reports. Start-up is the time from
-launching ``python -m simulator demo`` to its first client WAV file; the demo then runs to its
-end, and its own peak memory comes from ``os.wait4``.
+each persona's sample replies (concatenated, 0.6 s apart, until long enough). Each is timed two
+ways, median of ``--runs``, in one subprocess per backend and language that reports its peak
+memory (VmHWM):
+
+- whole: transcribe the whole reply, score it and build the feedback, as after a recorder that
+  hands over nothing (the end-pointer's closing silence is not included);
+- live: the reply replayed at speaking pace through the Silero end-pointer and the stretch
+  cutter, as ``LiveAudio`` does with the microphone, so stretches are transcribed while the rest
+  is still being said; timed from the end-of-turn decision and from the last word itself.
+
+Start-up is the time from launching ``python -m simulator demo`` to its first client WAV file;
+the demo then runs to its end, and its own peak memory comes from ``os.wait4``.
 
     .venv/bin/python benchmarks/latency.py [--runs 3] [--backend faster-whisper openai-whisper]
 """
@@ -16,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -29,7 +34,7 @@ import numpy as np
 
 PERSONAS = {"en": "en-angry-caller", "fi": "fi-vuokralainen", "nl": "nl-balie"}
 TARGETS_S = (5.0, 10.0, 30.0)  # reply lengths to build
-GAP_S = 0.3  # silence between concatenated sentences
+GAP_S = 0.6  # silence between concatenated sentences: a breath, as between spoken sentences
 DEMO_TIMEOUT_S = 600.0  # a demo session still running after this long is stopped
 
 
@@ -84,14 +89,75 @@ def _replies(persona_id: str, synthesizer: Any) -> list[tuple[Any, str]]:
     return replies
 
 
+def _speech_end_s(samples: np.ndarray[Any, np.dtype[np.float32]]) -> float:
+    """Where the last word ends: the last sample louder than 30 dB under the peak."""
+    loud = np.nonzero(np.abs(samples) >= np.abs(samples).max() * 10 ** (-30 / 20))[0]
+    return float((loud[-1] + 1) / 16_000)
+
+
+def live_run(
+    audio: Any, transcriber: Any, language: str, client: Any, model: Any
+) -> tuple[float, float, int]:
+    """Replay a reply at speaking pace through the live path; time the feedback after it.
+
+    The reply is followed by silence and fed block by block, in real time, to the Silero
+    end-pointer and the stretch cutter, exactly as ``LiveAudio`` does with the microphone; each
+    closed stretch is transcribed on the worker thread while the rest is still being "spoken".
+    Returns (seconds from the last word to the feedback, seconds from the end-of-turn decision
+    to the feedback, stretches).
+    """
+    from simulator.audio import Audio
+    from simulator.devices.capture import POST_ROLL_S, PRE_ROLL_S
+    from simulator.feedback import give_feedback
+    from simulator.scoring import score_exchange
+    from simulator.stretches import StretchCutter, StretchTranscriber, feed_recording
+    from simulator.vad import Endpointer, VadOptions
+
+    rate = 16_000
+    samples = np.concatenate([audio.samples, np.zeros(3 * rate, np.float32)])
+    stretches = StretchTranscriber(transcriber, language)
+    cuts: list[float] = []
+
+    def sink(piece: Any, offset: float) -> None:
+        cuts.append(offset)
+        stretches.submit(piece, offset)
+
+    cutter = StretchCutter(PRE_ROLL_S, POST_ROLL_S)
+    start = time.perf_counter()
+
+    def wait_until(at_s: float) -> None:
+        time.sleep(max(0.0, start + at_s - time.perf_counter()))
+
+    decision = feed_recording(
+        samples, Endpointer(VadOptions(), model), cutter, sink, 512, wait_until
+    )
+    turn_over = time.perf_counter()
+    first = cutter.reply_start_s or 0.0
+    last = (decision.speech_end_s or audio.duration) + POST_ROLL_S
+    reply = Audio(samples[round(first * rate) : round(last * rate)], rate)
+    transcript = stretches.result(reply)
+    give_feedback(client, score_exchange(client, transcript))
+    done = time.perf_counter()
+    return done - (start + _speech_end_s(audio.samples)), done - turn_over, len(cuts)
+
+
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory (VmHWM; ru_maxrss can carry a parent's peak)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def worker(backend: str, language: str, runs: int) -> None:
-    """Time transcribe + score + feedback for each reply length; print one JSON line."""
+    """Time each reply length whole (after end of turn) and live (stretches); one JSON line."""
     from simulator.dialogue import first_turn
     from simulator.feedback import give_feedback
     from simulator.persona import find_persona
     from simulator.scoring import score_exchange
     from simulator.stt import make_transcriber
     from simulator.tts import EspeakSynthesizer
+    from simulator.vad import SileroModel
 
     persona = find_persona(PERSONAS[language])
     client = first_turn(persona)
@@ -99,35 +165,37 @@ def worker(backend: str, language: str, runs: int) -> None:
     replies = _replies(persona.id, synthesizer)
     beam = int(os.environ.get("ROLEPLAY_BENCH_BEAM", "5"))
     transcriber = make_transcriber(backend, None, language, beam_size=beam)
+    model = SileroModel()
     start = time.perf_counter()
     warm = transcriber.transcribe(replies[0][0], language)  # loads the model; a warm-up run
     first_s = time.perf_counter() - start
     give_feedback(client, score_exchange(client, warm))  # loads word lists once
     rows = []
     for audio, said in replies:
-        asr: list[float] = []
-        rest: list[float] = []
+        whole: list[float] = []
+        from_word: list[float] = []
+        from_turn: list[float] = []
+        parts = 0
         for _ in range(runs):
             t0 = time.perf_counter()
             transcript = transcriber.transcribe(audio, language)
-            t1 = time.perf_counter()
-            scores = score_exchange(client, transcript)
-            give_feedback(client, scores)
-            t2 = time.perf_counter()
-            asr.append(t1 - t0)
-            rest.append(t2 - t1)
+            give_feedback(client, score_exchange(client, transcript))
+            whole.append(time.perf_counter() - t0)
+            after_word, after_turn, parts = live_run(audio, transcriber, language, client, model)
+            from_word.append(after_word)
+            from_turn.append(after_turn)
         rows.append(
             {
                 "reply_s": audio.duration,
                 "words": len(transcript.words),
                 "said_words": len(said.split()),
-                "asr_s": statistics.median(asr),
-                "score_feedback_s": statistics.median(rest),
-                "total_s": statistics.median(a + r for a, r in zip(asr, rest, strict=True)),
+                "whole_s": statistics.median(whole),
+                "live_after_turn_s": statistics.median(from_turn),
+                "live_after_word_s": statistics.median(from_word),
+                "stretches": parts,
             }
         )
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"first_call_s": first_s, "peak_rss_mb": peak_mb, "rows": rows}))
+    print(json.dumps({"first_call_s": first_s, "peak_rss_mb": peak_rss_mb(), "rows": rows}))
 
 
 def _run_worker(backend: str, language: str, runs: int) -> dict[str, Any]:
@@ -190,6 +258,9 @@ def main() -> int:
         default=["faster-whisper"],
         choices=("faster-whisper", "openai-whisper"),
     )
+    parser.add_argument(
+        "--lang", nargs="+", default=list(PERSONAS), choices=list(PERSONAS), help="languages"
+    )
     parser.add_argument("--no-demo", action="store_true", help="skip the start-up measurement")
     parser.add_argument("--beam", type=int, default=5, help="beam size of the transcriber")
     parser.add_argument("--worker", nargs=2, metavar=("BACKEND", "LANG"))
@@ -199,33 +270,39 @@ def main() -> int:
     if args.worker:
         worker(args.worker[0], args.worker[1], args.runs)
         return 0
+    from simulator.stretches import PAUSE_S
     from simulator.vad import VadOptions
 
-    end_silence = VadOptions().end_silence_s
+    options = VadOptions()
     print(
-        f"End of speech -> feedback, median of {args.runs} runs; the end-pointer first waits "
-        f"{end_silence:.1f} s of silence (not included below); load average "
-        f"{os.getloadavg()[0]:.1f}. words = recognised / spoken."
+        f"Median of {args.runs} runs; load average {os.getloadavg()[0]:.1f}; words = recognised"
+        " / spoken.\n"
+        f"  whole: transcribe the whole reply + score + feedback, timed from the end-pointer's"
+        f" decision ({options.end_silence_s:.1f} s of silence after the last word, not included)\n"
+        "  live: the reply replayed at speaking pace through the end-pointer; stretches closed"
+        f" by {PAUSE_S:.2f} s pauses are transcribed while it goes on;\n"
+        "        'after turn' is timed from the end-of-turn decision, 'after word' from the"
+        " last word itself (includes the closing silence)"
     )
     head = (
-        f"{'backend':15} {'lang':4} {'model':7} {'reply s':>7} {'words':>9} {'ASR s':>6} "
-        f"{'score+fb s':>10} {'total s':>7} {'peak RSS MB':>11}"
+        f"{'backend':15} {'lang':4} {'model':7} {'reply s':>7} {'words':>9} {'whole s':>7} "
+        f"{'stretches':>9} {'live after turn s':>17} {'live after word s':>17} {'RSS MB':>6}"
     )
     print(head)
     print("-" * len(head))
     from simulator.models import default_model
 
     for backend in args.backend:
-        for language in PERSONAS:
+        for language in args.lang:
             print(f"  {backend} {language} ...", file=sys.stderr, flush=True)
             result = _run_worker(backend, language, args.runs)
             for row in result["rows"]:
                 print(
                     f"{backend:15} {language:4} {default_model(language):7} "
                     f"{row['reply_s']:7.1f} {row['words']:4d}/{row['said_words']:<4d} "
-                    f"{row['asr_s']:6.2f} "
-                    f"{row['score_feedback_s']:10.3f} {row['total_s']:7.2f} "
-                    f"{result['peak_rss_mb']:11.0f}"
+                    f"{row['whole_s']:7.2f} {row['stretches']:9d} "
+                    f"{row['live_after_turn_s']:17.2f} {row['live_after_word_s']:17.2f} "
+                    f"{result['peak_rss_mb']:6.0f}"
                 )
     if args.no_demo:
         return 0
@@ -234,7 +311,7 @@ def main() -> int:
     print(head)
     print("-" * len(head))
     for backend in args.backend:
-        for language in PERSONAS:
+        for language in args.lang:
             print(f"  demo {backend} {language} ...", file=sys.stderr, flush=True)
             r = startup(language, backend)
             print(
