@@ -57,6 +57,8 @@ def show_scores(console: Console, scores: Scores, feedback: Feedback) -> None:
 def show_exchange(console: Console, ex: Exchange) -> None:
     """Print the trainee's reply, its scores and feedback, and how the client now feels."""
     console.print(f"  [magenta]You:[/magenta] {escape(ex.reply.text)}")
+    if ex.client_stopped:
+        console.print("  [dim]The client stopped mid-sentence when you started talking.[/dim]")
     show_scores(console, ex.scores, ex.feedback)
     console.print(f"  [dim]Client now: {escape(state_line(ex.client_state_after))}[/dim]")
 

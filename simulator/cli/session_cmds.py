@@ -118,7 +118,7 @@ def _practice(args: argparse.Namespace) -> int:
         hint = (
             "press Enter to start and end your reply"
             if args.push_to_talk
-            else ("stop talking to end your turn")
+            else "stop talking to end your turn; if you talk over the client, they stop for you"
         )
         console.print(f"[dim]Speak after the client; {hint}. Ctrl-C stops.[/dim]")
         return run_session(console, persona, audio_io, transcriber, out, args.seed)

@@ -2,9 +2,10 @@
 
 ``play`` starts the line and opens the microphone at the same moment, so ``record_reply`` can
 measure the pause before the trainee answers (or notice that they talked over the client), and
-returns when the Silero end-pointer says the turn is over. An echo gate keeps the client's own
-voice, heard back from loudspeakers, away from the end-pointer. With ``push_to_talk`` the reply
-instead runs from one press of Enter to the next.
+returns when the Silero end-pointer says the turn is over. The loop itself (echo gate, talking
+over the client, stretches handed over for transcription mid-reply) is in
+``simulator.devices.capture``. With ``push_to_talk`` the reply instead runs from one press of
+Enter to the next, and is handed over whole.
 """
 
 from __future__ import annotations
