@@ -62,10 +62,14 @@ def client_context(client: ClientTurn | None, language: str) -> ClientContext:
 
 
 def question_form(act: Act, language: str) -> str | None:
-    """Open or closed for a question-like act (collaboration questions take their form)."""
+    """Open or closed for a question act, or for any other act asked with a question mark.
+
+    Collaboration questions, advice asked as a question ("Why don't you…?") and reflections
+    said with a rising voice take the form of their wording; other statements have none.
+    """
     if act.kind in QUESTION_ACTS:
         return "open" if act.kind == "open_question" else "closed"
-    if act.kind != "seeking_collaboration" or not act.text.rstrip().endswith("?"):
+    if not act.text.rstrip().endswith("?"):
         return None
     lex = lexicon(language)
     s = parse(act.text, lex)

@@ -28,7 +28,8 @@ SOCIAL_SLACK = 4  # words a greeting formula may carry besides itself ("Nice to 
 SUMMARY_MIN_WORDS = 12
 _CLAUSE_RE = re.compile(r"[,;:]|\s[-–—]+\s?|--+")
 MIN_CLIENT_FORMS = 4  # content words the client needs before 'adds words' can mean complex
-LONG_SUMMARY_WORDS = 30  # a reflection this long that takes up 4+ client words is a summary
+LONG_SUMMARY_WORDS = 30
+FRAGMENT_CONTENT_WORDS = 2  # a short statement naming this many things reflects, not chats  # a reflection this long that takes up 4+ client words is a summary
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,8 @@ def is_open(core: tuple[str, ...], s: Sentence, lex: Lexicon) -> bool:
     A yes/no form addressed to the client that asks them to tell, describe or share their
     thoughts is open too ("Can you tell me more?", "Have you given any thought to it?").
     """
+    if s.toks and s.toks[-1] in lex.words("open_tails"):
+        return True  # "Do you have any questions for me, or?" leaves the answer open
     if starts_with(lex.words("open_starts"), core):
         return starts_with(lex.words("closed_wh"), core) is None or bool(
             starts_with(lex.words("wh_opinion"), core)
@@ -242,7 +245,12 @@ def _statement(s: Sentence, lex: Lexicon, ctx: ClientContext, marker: bool) -> A
     if affirming:
         return "affirmation"
     min_words = int(lex.data.get("information_min_words", 8))
-    return "information" if len(s.core) >= min_words or info else "other"
+    if len(s.core) >= min_words or info:
+        return "information"
+    content = content_forms(" ".join(s.core), lex.language)
+    if ctx.emotion is not None and s.n1 == 0 and len(content) >= FRAGMENT_CONTENT_WORDS:
+        return "simple_reflection"  # "Inner harmony, health and security." names what was said
+    return "other"
 
 
 def reflection_depth(
