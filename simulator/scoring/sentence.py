@@ -28,8 +28,8 @@ SOCIAL_SLACK = 4  # words a greeting formula may carry besides itself ("Nice to 
 SUMMARY_MIN_WORDS = 12
 _CLAUSE_RE = re.compile(r"[,;:]|\s[-–—]+\s?|--+")
 MIN_CLIENT_FORMS = 4  # content words the client needs before 'adds words' can mean complex
-LONG_SUMMARY_WORDS = 30
-FRAGMENT_CONTENT_WORDS = 2  # a short statement naming this many things reflects, not chats  # a reflection this long that takes up 4+ client words is a summary
+LONG_SUMMARY_WORDS = 30  # a reflection this long that takes up 4+ client words is a summary
+FRAGMENT_CONTENT_WORDS = 2  # a short statement naming this many things reflects, not chats
 
 
 @dataclass(frozen=True)
