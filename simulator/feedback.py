@@ -1,7 +1,8 @@
 """Feedback after each exchange: one thing that worked, up to two to try, in the client's language.
 
 Each suggestion carries an example phrasing built from this client's own words and actual
-feeling (``simulator.scoring.phrasing``); the wording lives in ``lexicon/feedback_<lang>.yaml``.
+feeling (``simulator.scoring.phrasing``), addressed as the persona wants (Dutch "je" or "u");
+the wording lives in ``lexicon/feedback_<lang>.yaml``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from simulator.scoring.empathy import asked_for_advice
-from simulator.scoring.phrasing import example_open_question, example_reflection, feedback_texts
+from simulator.scoring.perspective import feedback_texts
+from simulator.scoring.phrasing import example_deflection, example_open_question, example_reflection
 from simulator.types import Act, ActKind, ClientTurn, Evidence, Feedback, Scores
 
 MAX_SUGGESTIONS = 2
@@ -113,6 +115,7 @@ def give_feedback(client: ClientTurn, scores: Scores) -> Feedback:
     examples: dict[str, Callable[[ClientTurn], str]] = {
         "reflection": example_reflection,
         "open_question": example_open_question,
+        "deflection": example_deflection,
     }
     used: set[str] = set()
     suggestions: list[str] = []

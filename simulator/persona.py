@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from simulator.audio import VoiceSettings
 from simulator.errors import PersonaError
-from simulator.types import ActKind, Emotion, EmotionalState, Language
+from simulator.types import ActKind, Address, Emotion, EmotionalState, Language
 
 SCHEMA_VERSION = 1
 EXTRA_DIRS_ENV = "VOICE_ROLEPLAY_PERSONAS"  # os.pathsep-separated folders with more personas
@@ -166,6 +166,11 @@ class Persona(_Strict):
     id: str = Field(pattern=ID_PATTERN, description="Lowercase words joined by hyphens.")
     name: str = Field(min_length=1)
     language: Language
+    address: Address = Field(
+        default="informal",
+        description='How the trainee addresses the client in Dutch: "informal" (je) or '
+        '"formal" (u). English has no such choice and Finnish stays with sinä.',
+    )
     voice: Voice = Voice()
     situation: str = Field(min_length=1, description="Shown to the trainee before the session.")
     start: Start

@@ -22,7 +22,7 @@ SCHEMA_ERRORS: dict[str, list[str]] = {
     ],
     "duplicate-key": [":5: name: duplicate key"],
     "unknown-key": [
-        ":5: mood: unknown key; allowed here: schema_version, id, name, language, voice,"
+        ":5: mood: unknown key; allowed here: schema_version, id, name, language, address, voice,"
         " situation, start, goals, cues, stages, reactions, rules, end, max_turns, pacing,"
         " practice_replies"
     ],
