@@ -104,8 +104,43 @@ def test_one_act_per_sentence_with_timings() -> None:
         ("When you call, what happens?", "open_question"),
         ("You're not sure who to ask.", "simple_reflection"),
         ("I'm not sure who to ask.", "deflection"),
+        ("Wh-what happened next?", "open_question"),
+        ("How are you doing today?", "open_question"),
+        ("Do you have any questions for me, or?", "open_question"),
     ],
 )
 def test_english_edge_cases(text: str, kind: str) -> None:
     """Question words, reflection openers and 'not sure' are told apart by their position."""
     assert classify_acts(text, "en")[0].kind == kind
+
+
+@pytest.mark.parametrize(
+    ("lang", "open_", "closed"),
+    [
+        ("en", "Who could help you with the forms?", "Who sent you the letter?"),
+        ("fi", "Kuka voisi auttaa sinua lomakkeiden kanssa?", "Kuka lähetti sinulle kirjeen?"),
+        ("nl", "Wie zou je kunnen helpen met de formulieren?", "Wie heeft je de brief gestuurd?"),
+        ("en", "Can you tell me what the letter said?", "Did he tell you what the letter said?"),
+        ("fi", "Onko sinulla ajatuksia siitä?", "Onko sinulla kopio siitä?"),
+        ("nl", "Heb je er al gedachten over?", "Heeft hij je verteld wat er in de brief stond?"),
+    ],
+)
+def test_open_and_closed_by_what_the_question_invites(lang: str, open_: str, closed: str) -> None:
+    """A fact word asking a view, or a yes/no invitation to the client to tell, is open."""
+    assert classify_acts(open_, lang)[0].kind == "open_question"
+    assert classify_acts(closed, lang)[0].kind == "closed_question"
+
+
+@pytest.mark.parametrize(
+    ("lang", "client", "reply"),
+    [
+        ("en", "Yeah.", "Inner peace, health and security."),
+        ("fi", "Niin.", "Rauha, terveys ja turvallisuus."),
+        ("nl", "Ja.", "Innerlijke rust, gezondheid en veiligheid."),
+    ],
+)
+def test_short_content_fragment_after_client_reflects(lang: str, client: str, reply: str) -> None:
+    """A short fragment naming things reflects after a client line, and is other without one."""
+    turn = ClientTurn(client, EmotionalState("calm", 0.5), (), lang)  # type: ignore[arg-type]
+    assert classify_acts(reply, lang, turn)[0].kind == "simple_reflection"
+    assert classify_acts(reply, lang)[0].kind == "other"
