@@ -20,6 +20,7 @@ the demo then runs to its end, and its own peak memory comes from ``os.wait4``.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -35,6 +36,12 @@ import numpy as np
 PERSONAS = {"en": "en-angry-caller", "fi": "fi-vuokralainen", "nl": "nl-balie"}
 TARGETS_S = (5.0, 10.0, 30.0)  # reply lengths to build
 GAP_S = 0.6  # silence between concatenated sentences: a breath, as between spoken sentences
+AUDIO = Path("/work/shared/audio")  # real human speech, beside the project
+HUMAN_CLIPS = {
+    "en": AUDIO / "en_jfk_openai-whisper.flac",
+    "fi": AUDIO / "fi_librivox_reader5698_fdeloche.wav",
+    "nl": AUDIO / "nl_librivox_reader6513_fdeloche.wav",
+}
 DEMO_TIMEOUT_S = 600.0  # a demo session still running after this long is stopped
 
 
@@ -55,9 +62,9 @@ def _speak(synthesizer: Any, text: str, voice: Any, tries: int = 3) -> Any:
 def _replies(persona_id: str, synthesizer: Any) -> list[tuple[Any, str]]:
     """Spoken replies close to each target length, built from the persona's sample replies.
 
-    Each sample sentence is spoken once; a reply adds the unused sentence that brings it closest
-    to the target while that brings it closer, so lengths come out near 5, 10 and 30 s. No
-    sentence repeats before all are used: a repeated sentence makes Whisper's compression-ratio
+    Each sample sentence is spoken once; a reply is the set of sentences whose length comes
+    closest to the target, or, when all of them together fall short, sentences added one by one
+    with none repeated before all are used: a repeated sentence makes Whisper's compression-ratio
     check fail, and its temperature fallback is not what a trainee meets.
     """
     from simulator.audio import Audio, VoiceSettings
@@ -71,22 +78,52 @@ def _replies(persona_id: str, synthesizer: Any) -> list[tuple[Any, str]]:
     spoken = [_speak(synthesizer, text, voice).resampled(rate).samples for text in pool]
     replies: list[tuple[Any, str]] = []
     for target in TARGETS_S:
-        said: list[str] = []
+        picks = _closest_subset([len(x) / rate for x in spoken], target) or _greedy(
+            [len(x) / rate for x in spoken], target
+        )
         pieces: list[np.ndarray[Any, np.dtype[np.float32]]] = []
-        unused = list(range(len(spoken)))
-        length = 0.0
-        while True:
-            unused = unused or list(range(len(spoken)))
-            pick = min(unused, key=lambda i: abs(length + GAP_S + len(spoken[i]) / rate - target))
-            longer = length + GAP_S * bool(pieces) + len(spoken[pick]) / rate
-            if pieces and abs(longer - target) >= abs(length - target):
-                break  # one more sentence would take the reply further from the target
-            unused.remove(pick)
-            said.append(pool[pick])
-            pieces += [gap, spoken[pick]] if pieces else [spoken[pick]]
-            length = longer
-        replies.append((Audio(np.concatenate(pieces).astype(np.float32), rate), " ".join(said)))
+        for i in picks:
+            pieces += [gap, spoken[i]] if pieces else [spoken[i]]
+        said = " ".join(pool[i] for i in picks)
+        replies.append((Audio(np.concatenate(pieces).astype(np.float32), rate), said))
     return replies
+
+
+def _closest_subset(lengths: list[float], target: float) -> list[int] | None:
+    """The sentences, each used once and in order, whose spoken length is closest to target."""
+    best: tuple[float, list[int]] | None = None
+    for size in range(1, len(lengths) + 1):
+        for combo in itertools.combinations(range(len(lengths)), size):
+            total = sum(lengths[i] for i in combo) + GAP_S * (size - 1)
+            if best is None or abs(total - target) < best[0]:
+                best = (abs(total - target), list(combo))
+    return best[1] if best is not None and best[0] < 0.2 * target else None
+
+
+def _greedy(lengths: list[float], target: float) -> list[int]:
+    """Sentences added one at a time (all used before any repeats) while that nears target."""
+    picks: list[int] = []
+    unused = list(range(len(lengths)))
+    length = 0.0
+    while True:
+        unused = unused or list(range(len(lengths)))
+        pick = min(unused, key=lambda i: abs(length + GAP_S + lengths[i] - target))
+        longer = length + GAP_S * bool(picks) + lengths[pick]
+        if picks and abs(longer - target) >= abs(length - target):
+            return picks  # one more sentence would take the reply further from the target
+        unused.remove(pick)
+        picks.append(pick)
+        length = longer
+
+
+def _human(language: str) -> list[tuple[Any, str]]:
+    """The shared recording of real speech in this language (about 10 s), if it is there."""
+    from simulator.audio import read_audio
+
+    path = HUMAN_CLIPS.get(language)
+    if path is None or not path.is_file():
+        return []
+    return [(read_audio(path).resampled(16_000), "")]  # no reference text: words left blank
 
 
 def _speech_end_s(samples: np.ndarray[Any, np.dtype[np.float32]]) -> float:
@@ -162,7 +199,7 @@ def worker(backend: str, language: str, runs: int) -> None:
     persona = find_persona(PERSONAS[language])
     client = first_turn(persona)
     synthesizer = EspeakSynthesizer()
-    replies = _replies(persona.id, synthesizer)
+    replies = _replies(persona.id, synthesizer) + _human(language)
     beam = int(os.environ.get("ROLEPLAY_BENCH_BEAM", "5"))
     transcriber = make_transcriber(backend, None, language, beam_size=beam)
     model = SileroModel()
@@ -187,6 +224,7 @@ def worker(backend: str, language: str, runs: int) -> None:
         rows.append(
             {
                 "reply_s": audio.duration,
+                "human": not said,
                 "words": len(transcript.words),
                 "said_words": len(said.split()),
                 "whole_s": statistics.median(whole),
@@ -299,7 +337,8 @@ def main() -> int:
             for row in result["rows"]:
                 print(
                     f"{backend:15} {language:4} {default_model(language):7} "
-                    f"{row['reply_s']:7.1f} {row['words']:4d}/{row['said_words']:<4d} "
+                    f"{row['reply_s']:6.1f}{'h' if row['human'] else ' '} "
+                    f"{row['words']:4d}/{row['said_words'] or '-':<4} "
                     f"{row['whole_s']:7.2f} {row['stretches']:9d} "
                     f"{row['live_after_turn_s']:17.2f} {row['live_after_word_s']:17.2f} "
                     f"{result['peak_rss_mb']:6.0f}"

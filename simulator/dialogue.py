@@ -185,7 +185,12 @@ YIELD_LINES: dict[str, str] = {
 
 
 def yield_line(persona: Persona) -> str:
-    """The client's words for giving the trainee the floor after being talked over."""
+    """The client's words for giving the trainee the floor after being talked over.
+
+    A Dutch client the trainee calls "u" answers in the same register.
+    """
+    if persona.language == "nl" and persona.address == "formal":
+        return "Sorry, gaat u verder."
     return YIELD_LINES[persona.language]
 
 

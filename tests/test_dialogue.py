@@ -14,6 +14,7 @@ from simulator.dialogue import (
     names_feeling,
     respond,
     update_state,
+    yield_line,
 )
 from simulator.persona import Persona, find_persona, list_personas
 from simulator.types import Act, ActKind, ClientTurn, EmotionalState, Scores
@@ -194,3 +195,13 @@ def test_turn_carries_line_cues() -> None:
     line = next(line for line in persona.stages[0].lines if line.text == turn.text)
     assert set(line.cues) <= set(turn.cues)
     assert turn.cues
+
+
+def test_yield_line_speaks_the_persona_language_and_register() -> None:
+    """A talked-over client gives the floor in its own language, and in "u" when addressed so."""
+    lines = {p.id: yield_line(p) for p in list_personas()}
+    assert "go on" in lines["en-angry-caller"]
+    assert "jatka" in lines["fi-vuokralainen"]
+    assert find_persona("nl-weduwnaar").address == "formal"
+    assert lines["nl-weduwnaar"] == "Sorry, gaat u verder."
+    assert lines["nl-eigen-keuze"] == "Sorry, ga je gang."
