@@ -90,3 +90,7 @@ def show_summary(console: Console, summary: SessionSummary) -> None:
         band = f"[{colours.get(m.band, 'dim')}]{m.band}[/]"
         table.add_row(label, shown(m.value), fair, good, band)
     console.print(table)
+    console.print(
+        "[dim]Simple vs complex reflections agree only weakly with expert coders, so read the"
+        " complex share as a hint (docs/scoring.md).[/dim]"
+    )
