@@ -12,9 +12,10 @@ from test_stt import word_error_rate
 
 from simulator.audio import Transcriber, read_audio
 from simulator.devices import LiveAudio
+from simulator.dialogue import first_turn
 from simulator.fixtures import FixtureAudio, load_manifest
 from simulator.persona import find_persona
-from simulator.session import ClientLine, SessionLog, iter_session
+from simulator.session import ClientLine, NoReply, SessionLog, iter_session
 from simulator.tts import EspeakSynthesizer
 from simulator.types import Exchange
 from simulator.vad import VadOptions
@@ -58,3 +59,26 @@ def test_live_session_scores_replies_spoken_into_the_microphone(
         assert ex.response_latency_s is not None and 0.2 < ex.response_latency_s < 3.0
         assert (ex.scores.pacing is not None and ex.feedback.suggestions) or ex.feedback.praise
 
+
+
+def test_silence_in_a_live_session_asks_the_trainee_to_try_again(
+    pulse: PulseHarness, transcriber: Transcriber, tmp_path: Path
+) -> None:
+    """When nobody answers, the session asks again; the reply that follows is scored as usual."""
+    persona = find_persona("en-angry-caller")
+    reply = FixtureAudio(persona.id, plan="good").record_reply(first_turn(persona).state)
+    log = SessionLog(tmp_path)
+    events = []
+    with LiveAudio(vad_options=VadOptions(no_speech_timeout_s=2.0)) as live:
+        for event in iter_session(persona, live, EspeakSynthesizer(), transcriber, log):
+            events.append(event)
+            if isinstance(event, NoReply):
+                threading.Timer(0.5, pulse.play_into_mic, args=(reply.audio,)).start()
+            if isinstance(event, Exchange):
+                break
+    retries = [e for e in events if isinstance(e, NoReply)]
+    assert len(retries) == 1
+    assert retries[0].message == "I didn't hear anything — try again?"
+    exchange = events[-1]
+    assert isinstance(exchange, Exchange) and exchange.index == 0
+    assert len(exchange.reply.words) >= 3

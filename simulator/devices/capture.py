@@ -94,8 +94,8 @@ class ReplyCapture:
                 elif overdue:
                     pointer.listen_from(at - origin)
                     playing = None
-            if playing is not None and not playing.stopped:
-                pointer.hold_until(pointer.decision.elapsed_s)  # no turn ends while the client talks
+            if playing is not None and not playing.stopped:  # no turn ends while the client talks
+                pointer.hold_until(pointer.decision.elapsed_s)
             chunk = resample(block)
             heard = self._gated(chunk, at)
             # The yield line is the client's voice: keep only what the gate lets through.
