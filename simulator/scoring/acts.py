@@ -50,14 +50,15 @@ __all__ = [
 
 
 def client_context(client: ClientTurn | None, language: str) -> ClientContext:
-    """Content-word forms and feeling words of the client's line (and its cues)."""
+    """Content-word forms, feeling words and tokens of the client's line (and its cues)."""
     if client is None:
-        return ClientContext((), (), None)
+        return ClientContext((), (), None, ())
     text = " ".join((client.text, *client.cues))
     return ClientContext(
         content_forms(text, language),
         feeling_words(tokens(text), lexicon(language)),
         client.state.emotion,
+        tokens(client.text),
     )
 
 

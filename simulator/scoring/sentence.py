@@ -18,6 +18,7 @@ from simulator.scoring.text import (
     find_terms,
     shared_forms,
     starts_with,
+    term_positions,
     tokens,
 )
 from simulator.types import ActKind
@@ -39,6 +40,7 @@ class ClientContext:
     forms: tuple[Form, ...]
     feelings: tuple[str, ...]
     emotion: str | None
+    toks: tuple[str, ...] = ()  # the client's words, to tell a reflected "I need to" from advice
 
 
 @dataclass(frozen=True)
@@ -213,12 +215,51 @@ def _closed_start(core: tuple[str, ...], lex: Lexicon) -> bool:
     return any(len(t) > 3 and t.endswith(s) for t in core[:2] for s in suffixes)
 
 
-def _statement(s: Sentence, lex: Lexicon, ctx: ClientContext, marker: bool) -> ActKind:
-    opener = s.opens(lex, "reflection_markers")
-    if not opener and s.has(lex, "persuasion"):
-        return "persuasion"
-    if not opener and (s.has(lex, "advice") or s.opens(lex, "advice_starts")):
+_TELLING: tuple[tuple[str, ActKind], ...] = (
+    ("persuasion", "persuasion"),
+    ("advice", "advice"),
+    ("telling", "information"),
+)
+
+
+def _telling(s: Sentence, lex: Lexicon, ctx: ClientContext) -> ActKind | None:
+    """Persuasion, advice or information: the sentence tells, whatever it opens with.
+
+    A reflection opener covers only its own words: "It sounds like you drink a lot, and that's
+    more than we recommend" informs, and "... you know what you need to do" advises, as MITI
+    codes by what the sentence does. A directive the client said of themselves ("I need to
+    stop" -> "You need to stop") or placed in the client's mind ("you feel you should")
+    reflects.
+    """
+    opener = starts_with(lex.words("reflection_markers"), s.core)
+    after = len(opener.split()) if opener else 0
+    for key, kind in _TELLING:
+        for term in lex.words(key):
+            n = len(term.split())
+            if any(
+                i + n > after and not _reflected(term, i, s.core, lex, ctx)
+                for i in term_positions(term, s.core)
+            ):
+                return kind
+    if not opener and s.opens(lex, "advice_starts"):
         return "advice"
+    return None
+
+
+def _reflected(term: str, at: int, core: tuple[str, ...], lex: Lexicon, ctx: ClientContext) -> bool:
+    """Whether the directive ``term`` at ``at`` repeats the client's own words or mind."""
+    if find_terms(lex.words("attributions"), core[:at]):
+        return True
+    mine = {v: k for k, v in reversed(tuple(lex.section("perspective").items()))}
+    words = term.split()
+    first = [mine.get(w, w) for w in words] + list(core[at + len(words) : at + len(words) + 1])
+    return first[: len(words)] != words and bool(find_terms((" ".join(first),), ctx.toks))
+
+
+def _statement(s: Sentence, lex: Lexicon, ctx: ClientContext, marker: bool) -> ActKind:
+    telling = _telling(s, lex, ctx)
+    if telling is not None:
+        return telling
     if not marker and s.has(lex, "collaboration"):
         return "seeking_collaboration"
     shared = shared_forms(content_forms(" ".join(s.core), lex.language), ctx.forms)
@@ -236,6 +277,8 @@ def _statement(s: Sentence, lex: Lexicon, ctx: ClientContext, marker: bool) -> A
         points += 2  # "So, an event at your house." sums up what the client said
     if s.n1 > s.n2 and not marker:
         points -= 2
+    if subject == 1 and not starts_with(lex.words("first_person_reflection_ok"), s.core):
+        points -= 2  # "I think you're wrong", "I'd hate to see you ...": the speaker's view
     if info and not marker:
         points -= 1
     if points >= 2:

@@ -157,6 +157,12 @@ def term_matches(term: str, toks: Sequence[str]) -> int:
     return -1
 
 
+def term_positions(term: str, toks: Sequence[str]) -> tuple[int, ...]:
+    """Every index where a lexicon phrase begins in ``toks``."""
+    parts = tuple(term.split())
+    return tuple(i for i in range(len(toks)) if _match_from(parts, toks, i))
+
+
 def _match_from(parts: tuple[str, ...], toks: Sequence[str], i: int) -> bool:
     if not parts:
         return True
