@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
@@ -91,18 +92,24 @@ def test_a_backchannel_neither_stops_the_client_nor_ends_the_turn(
 ) -> None:
     """A short "mm-hmm" while the client talks leaves the line playing and the turn open."""
     client = espeak(CLIENT)
-    answer = "That sounds really frustrating."
-    client_s = client.duration
-    backchannel = trimmed(espeak("Mm-hmm.").samples)
-    reply_s = trimmed(espeak(answer).samples)
-    gap = client_s - 1.5 - len(backchannel) / WHISPER_RATE + 0.8  # answer 0.8 s after the client
-    reply = Audio(join(backchannel, silence(gap), reply_s, silence(0.3)), WHISPER_RATE)
+    backchannel = Audio(join(trimmed(espeak("Mm-hmm.").samples), silence(0.2)), WHISPER_RATE)
+    answer = Audio(
+        join(trimmed(espeak("That sounds really frustrating.").samples), silence(0.3)), WHISPER_RATE
+    )
+
+    def answer_after_the_client() -> None:
+        live.wait_played()
+        time.sleep(0.4)
+        pulse.play_into_mic(answer, "answer").wait(timeout=10)
+
     mark = pulse.speaker_mark()
     live.play(client)
     time.sleep(1.5)
-    player = pulse.play_into_mic(reply)
+    pulse.play_into_mic(backchannel, "backchannel")
+    answering = threading.Thread(target=answer_after_the_client)
+    answering.start()
     recorded = live.record_reply(STATE)
-    player.wait(timeout=15)
+    answering.join(timeout=15)
     played = pulse.speaker_since(max(0, mark - WHISPER_RATE // 2))
     tail = client.resampled(WHISPER_RATE).samples[-WHISPER_RATE:]
     assert all(score > SOUNDED for score, _ in window_matches(tail, played))  # played out

@@ -174,6 +174,7 @@ class Playback:
 
     def __init__(self, sd: ModuleType, port: Port, audio: Audio) -> None:
         samples = audio.resampled(port.rate).samples
+        self._samples = samples
         self._rate = port.rate
         self.duration = len(samples) / port.rate
         self.tail_s = silent_tail_s(audio)  # the clip's own silence after the client's last word
@@ -225,7 +226,9 @@ class Playback:
         end = self.ends_at
         if end is None:
             end = self.started_at + float(self.stream.latency) + self.duration
-        return end if self.stopped else end - self.tail_s
+        if self.stopped:  # the last word heard ends before the quiet the line was cut in
+            return end - silent_tail_s(Audio(self._samples[: self._end], self._rate))
+        return end - self.tail_s
 
     def stop(self) -> None:
         """Fade the line out within ``FADE_S``: the client stops talking mid-sentence."""
