@@ -144,3 +144,60 @@ def test_short_content_fragment_after_client_reflects(lang: str, client: str, re
     turn = ClientTurn(client, EmotionalState("calm", 0.5), (), lang)  # type: ignore[arg-type]
     assert classify_acts(reply, lang, turn)[0].kind == "simple_reflection"
     assert classify_acts(reply, lang)[0].kind == "other"
+
+
+@pytest.mark.parametrize(
+    ("lang", "client", "telling", "reflection"),
+    [
+        ("en", "I have three beers most nights.",
+         "It sounds like you drink most nights, and that's more than we would recommend.",
+         "It sounds like you drink most nights."),
+        ("fi", "Juon useimpina iltoina kolme olutta.",
+         "Kuulostaa siltä, että juot useimpina iltoina, ja se on enemmän kuin suosittelemme.",
+         "Kuulostaa siltä, että juot useimpina iltoina."),
+        ("nl", "Ik drink de meeste avonden drie biertjes.",
+         "Het klinkt alsof je de meeste avonden drinkt, en dat is meer dan we aanraden.",
+         "Het klinkt alsof je de meeste avonden drinkt."),
+    ],
+)
+def test_reflection_opener_that_turns_to_telling_informs(
+    lang: str, client: str, telling: str, reflection: str
+) -> None:
+    """A sentence that opens as a reflection and goes on to inform is information."""
+    turn = ClientTurn(client, EmotionalState("calm", 0.5), (), lang)  # type: ignore[arg-type]
+    assert [a.kind for a in classify_acts(telling, lang, turn)] == ["information"]
+    assert classify_acts(reflection, lang, turn)[0].kind.endswith("reflection")
+
+
+@pytest.mark.parametrize(
+    ("lang", "client", "reply"),
+    [
+        ("en", "I know I need to stop drinking.", "You need to stop drinking."),
+        ("fi", "Tiedän, että minun pitää lopettaa juominen.", "Sinun pitää lopettaa juominen."),
+        ("nl", "Ik weet dat ik moet stoppen met drinken.", "Je moet stoppen met drinken."),
+    ],
+)
+def test_directive_the_client_said_is_reflected_otherwise_advice(
+    lang: str, client: str, reply: str
+) -> None:
+    """"You need to stop" reflects a client who said "I need to stop" and advises anyone else."""
+    said = ClientTurn(client, EmotionalState("calm", 0.5), (), lang)  # type: ignore[arg-type]
+    other = ClientTurn("Mm.", EmotionalState("calm", 0.5), (), lang)  # type: ignore[arg-type]
+    assert classify_acts(reply, lang, said)[0].kind == "simple_reflection"
+    assert classify_acts(reply, lang, other)[0].kind == "advice"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("If you keep drinking like this, your health will only get worse.", "persuasion"),
+        ("I wish you would quit.", "advice"),
+        ("We will need to start looking at your diet.", "advice"),
+        ("So it sounds like you know what you need to do.", "advice"),
+        ("You feel you should cut down.", "simple_reflection"),
+    ],
+)
+def test_warnings_wishes_and_directives_are_not_reflections(text: str, kind: str) -> None:
+    """Warnings, the speaker's wishes and directives get an input act; attributed ones reflect."""
+    turn = ClientTurn("I drink most nights.", EmotionalState("calm", 0.5), (), "en")
+    assert classify_acts(text, "en", turn)[0].kind == kind

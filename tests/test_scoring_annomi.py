@@ -12,7 +12,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 # Measured kappa on this subset: see docs/scoring.md; floors sit a little below.
-MAIN_FLOOR = 0.61  # measured 0.631
+MAIN_FLOOR = 0.61  # measured 0.629
 OPEN_CLOSED_FLOOR = 0.61  # measured 0.634
 PRIORITY = ("question", "therapist_input", "reflection", "other")
 
