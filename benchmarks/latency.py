@@ -9,7 +9,8 @@ memory (VmHWM):
   hands over nothing (the end-pointer's closing silence is not included);
 - live: the reply replayed at speaking pace through the Silero end-pointer and the stretch
   cutter, as ``LiveAudio`` does with the microphone, so stretches are transcribed while the rest
-  is still being said; timed from the end-of-turn decision and from the last word itself.
+  is still being said; timed from the end-of-turn decision and from the last speech frame the
+  end-pointer heard.
 
 Start-up is the time from launching ``python -m simulator demo`` to its first client WAV file;
 the demo then runs to its end, and its own peak memory comes from ``os.wait4``.
@@ -126,12 +127,6 @@ def _human(language: str) -> list[tuple[Any, str]]:
     return [(read_audio(path).resampled(16_000), "")]  # no reference text: words left blank
 
 
-def _speech_end_s(samples: np.ndarray[Any, np.dtype[np.float32]]) -> float:
-    """Where the last word ends: the last sample louder than 30 dB under the peak."""
-    loud = np.nonzero(np.abs(samples) >= np.abs(samples).max() * 10 ** (-30 / 20))[0]
-    return float((loud[-1] + 1) / 16_000)
-
-
 def live_run(
     audio: Any, transcriber: Any, language: str, client: Any, model: Any
 ) -> tuple[float, float, int]:
@@ -140,8 +135,8 @@ def live_run(
     The reply is followed by silence and fed block by block, in real time, to the Silero
     end-pointer and the stretch cutter, exactly as ``LiveAudio`` does with the microphone; each
     closed stretch is transcribed on the worker thread while the rest is still being "spoken".
-    Returns (seconds from the last word to the feedback, seconds from the end-of-turn decision
-    to the feedback, stretches).
+    Returns (seconds from the last speech frame to the feedback, seconds from the end-of-turn
+    decision to the feedback, stretches).
     """
     from simulator.audio import Audio
     from simulator.devices.capture import POST_ROLL_S, PRE_ROLL_S
@@ -175,7 +170,8 @@ def live_run(
     transcript = stretches.result(reply)
     give_feedback(client, score_exchange(client, transcript))
     done = time.perf_counter()
-    return done - (start + _speech_end_s(audio.samples)), done - turn_over, len(cuts)
+    spoken_until = start + (decision.speech_end_s or audio.duration)  # the last speech frame
+    return done - spoken_until, done - turn_over, len(cuts)
 
 
 def peak_rss_mb() -> float:
@@ -320,7 +316,7 @@ def main() -> int:
         "  live: the reply replayed at speaking pace through the end-pointer; stretches closed"
         f" by {PAUSE_S:.2f} s pauses are transcribed while it goes on;\n"
         "        'after turn' is timed from the end-of-turn decision, 'after word' from the"
-        " last word itself (includes the closing silence)"
+        " end-pointer's last speech frame (includes the closing silence)"
     )
     head = (
         f"{'backend':15} {'lang':4} {'model':7} {'reply s':>7} {'words':>9} {'whole s':>7} "
