@@ -129,14 +129,14 @@ def _human(language: str) -> list[tuple[Any, str]]:
 
 def live_run(
     audio: Any, transcriber: Any, language: str, client: Any, model: Any
-) -> tuple[float, float, int]:
+) -> tuple[float, float, int, int]:
     """Replay a reply at speaking pace through the live path; time the feedback after it.
 
     The reply is followed by silence and fed block by block, in real time, to the Silero
     end-pointer and the stretch cutter, exactly as ``LiveAudio`` does with the microphone; each
     closed stretch is transcribed on the worker thread while the rest is still being "spoken".
     Returns (seconds from the last speech frame to the feedback, seconds from the end-of-turn
-    decision to the feedback, stretches).
+    decision to the feedback, stretches, words recognised).
     """
     from simulator.audio import Audio
     from simulator.devices.capture import POST_ROLL_S, PRE_ROLL_S
@@ -171,7 +171,7 @@ def live_run(
     give_feedback(client, score_exchange(client, transcript))
     done = time.perf_counter()
     spoken_until = start + (decision.speech_end_s or audio.duration)  # the last speech frame
-    return done - spoken_until, done - turn_over, len(cuts)
+    return done - spoken_until, done - turn_over, len(cuts), len(transcript.words)
 
 
 def peak_rss_mb() -> float:
@@ -214,7 +214,9 @@ def worker(backend: str, language: str, runs: int) -> None:
             transcript = transcriber.transcribe(audio, language)
             give_feedback(client, score_exchange(client, transcript))
             whole.append(time.perf_counter() - t0)
-            after_word, after_turn, parts = live_run(audio, transcriber, language, client, model)
+            after_word, after_turn, parts, live_words = live_run(
+                audio, transcriber, language, client, model
+            )
             from_word.append(after_word)
             from_turn.append(after_turn)
         rows.append(
@@ -227,6 +229,7 @@ def worker(backend: str, language: str, runs: int) -> None:
                 "live_after_turn_s": statistics.median(from_turn),
                 "live_after_word_s": statistics.median(from_word),
                 "stretches": parts,
+                "live_words": live_words,
             }
         )
     print(json.dumps({"first_call_s": first_s, "peak_rss_mb": peak_rss_mb(), "rows": rows}))
@@ -320,7 +323,8 @@ def main() -> int:
     )
     head = (
         f"{'backend':15} {'lang':4} {'model':7} {'reply s':>7} {'words':>9} {'whole s':>7} "
-        f"{'stretches':>9} {'live after turn s':>17} {'live after word s':>17} {'RSS MB':>6}"
+        f"{'stretches':>9} {'words':>5} {'live after turn s':>17} {'live after word s':>17} "
+        f"{'RSS MB':>6}"
     )
     print(head)
     print("-" * len(head))
@@ -335,7 +339,7 @@ def main() -> int:
                     f"{backend:15} {language:4} {default_model(language):7} "
                     f"{row['reply_s']:6.1f}{'h' if row['human'] else ' '} "
                     f"{row['words']:4d}/{row['said_words'] or '-':<4} "
-                    f"{row['whole_s']:7.2f} {row['stretches']:9d} "
+                    f"{row['whole_s']:7.2f} {row['stretches']:9d} {row['live_words']:5d} "
                     f"{row['live_after_turn_s']:17.2f} {row['live_after_word_s']:17.2f} "
                     f"{result['peak_rss_mb']:6.0f}"
                 )

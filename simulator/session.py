@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from simulator.audio import AudioIO, Synthesizer, Transcriber, write_wav
+from simulator.audio import Audio, AudioIO, Synthesizer, Transcriber, VoiceSettings, write_wav
 from simulator.dialogue import first_turn, respond, yield_line
 from simulator.errors import AudioError, StorageError
 from simulator.feedback import give_feedback
@@ -124,13 +124,16 @@ def iter_session(
     index = 0
     all_scores: list[Scores] = []
     client_speech_s: list[float] = []
+    yield_audio: dict[VoiceSettings, Audio] = {}
     while True:
         voice = voice_for(persona, turn.state)
         client_audio = synthesizer.synthesize(turn.text, voice)
         client_path = log.folder / f"{index + 1:02d}-client.wav"
         write_wav(client_path, client_audio)
         yield ClientLine(index, turn, client_path)
-        audio_io.play(client_audio, synthesizer.synthesize(yield_line(persona), voice))
+        if voice not in yield_audio:  # the yield line in this turn's voice, made once per voice
+            yield_audio[voice] = synthesizer.synthesize(yield_line(persona), voice)
+        audio_io.play(client_audio, yield_audio[voice])
         for attempt in range(1, MAX_RETRIES + 1):
             # Stretches of the reply are transcribed while the trainee is still talking.
             stretches = StretchTranscriber(transcriber, persona.language)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
 import pytest
+from support.annomi import annomi_dir, load_benchmark
 
-REPO = Path(__file__).resolve().parent.parent
 # AUC P(high > low) measured on the subset below (benchmarks/README.md); floors sit a little
 # below for higher-is-better figures, ceilings a little above for lower-is-better ones.
 # The subset holds every low-quality transcript, half of them the even ones the act rules were
@@ -27,20 +23,8 @@ EXPERT_RQ_FLOOR = 0.80  # measured 0.845 on all transcripts; no scorer involved
 
 
 def benchmark() -> ModuleType:
-    """Import benchmarks/annomi_quality.py (the benchmarks folder is not a package)."""
-    path = REPO / "benchmarks" / "annomi_quality.py"
-    spec = importlib.util.spec_from_file_location("annomi_quality_bench", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-def annomi_dir() -> Path:
-    """Where AnnoMI lives: $VOICE_ROLEPLAY_SHARED/data/annomi or ../shared/data/annomi."""
-    shared = os.environ.get("VOICE_ROLEPLAY_SHARED")
-    return (Path(shared) if shared else REPO.parent / "shared") / "data" / "annomi"
+    """The benchmark script as a module."""
+    return load_benchmark("annomi_quality")
 
 
 needs_annomi = pytest.mark.skipif(

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
+from support.annomi import annomi_dir, load_benchmark
 
-REPO = Path(__file__).resolve().parent.parent
 # Measured kappa on this subset: see docs/scoring.md; floors sit a little below.
 MAIN_FLOOR = 0.61  # measured 0.629
 OPEN_CLOSED_FLOOR = 0.61  # measured 0.634
@@ -18,19 +14,8 @@ PRIORITY = ("question", "therapist_input", "reflection", "other")
 
 
 def benchmark() -> ModuleType:
-    """Import benchmarks/annomi.py (the benchmarks folder is not a package)."""
-    spec = importlib.util.spec_from_file_location("annomi_bench", REPO / "benchmarks" / "annomi.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up here
-    spec.loader.exec_module(module)
-    return module
-
-
-def annomi_dir() -> Path:
-    """Where AnnoMI lives: $VOICE_ROLEPLAY_SHARED/data/annomi or ../shared/data/annomi."""
-    shared = os.environ.get("VOICE_ROLEPLAY_SHARED")
-    return (Path(shared) if shared else REPO.parent / "shared") / "data" / "annomi"
+    """The benchmark script as a module."""
+    return load_benchmark("annomi")
 
 
 @pytest.mark.skipif(not (annomi_dir() / "AnnoMI-full.csv").exists(), reason="AnnoMI not present")
