@@ -90,9 +90,10 @@ def test_talked_over_client_stops_then_yields_when_the_trainee_pauses(
 def test_a_backchannel_neither_stops_the_client_nor_ends_the_turn(
     pulse: PulseHarness, live: LiveAudio, transcriber: Transcriber
 ) -> None:
-    """A short "mm-hmm" while the client talks leaves the line playing and the turn open."""
+    """A "mm-hmm … yeah" while the client talks leaves the line playing and the turn open."""
     client = espeak(CLIENT)
-    backchannel = Audio(join(trimmed(espeak("Mm-hmm.").samples), silence(0.2)), WHISPER_RATE)
+    mm, yeah = (trimmed(espeak(word).samples) for word in ("Mm-hmm.", "Yeah."))
+    backchannel = Audio(join(mm, silence(0.5), yeah, silence(0.2)), WHISPER_RATE)
     answer = Audio(
         join(trimmed(espeak("That sounds really frustrating.").samples), silence(0.3)), WHISPER_RATE
     )

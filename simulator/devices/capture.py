@@ -25,11 +25,12 @@ from simulator.devices._portaudio import (
 )
 from simulator.devices.echo import ECHO_WINDOW_S, EchoGate
 from simulator.stretches import PAUSE_S, StretchCutter
-from simulator.vad import Decision, Endpointer, SileroModel, VadOptions
+from simulator.vad import FRAME_S, Decision, Endpointer, SileroModel, VadOptions
 
 PRE_ROLL_S = 0.25  # seconds kept before the first detected speech, so no onset is clipped
 POST_ROLL_S = 0.3  # seconds kept after the last speech
 TALK_OVER_S = 0.7  # the client stops once the trainee has talked over it this long (not "mm-hmm")
+RUN_GAP_S = 0.3  # a gap this long between words starts a new run of speech ("mm-hmm … mm-hmm")
 YIELD_WITHIN_S = 4.0  # the yield line is said only if the trainee pauses within this much speech
 
 
@@ -73,6 +74,8 @@ class ReplyCapture:
         self._echo: Playback | None = client if echo_guard else None  # what the gate listens for
         self._gate: EchoGate | None = None
         self.yielded: Playback | None = None
+        self._run_from = 0.0  # where the trainee's current run of speech began
+        self._run_end: float | None = None  # where it has got to
 
     def run(self) -> Captured:
         """Feed microphone blocks to the end-pointer until the turn ends."""
@@ -126,7 +129,8 @@ class ReplyCapture:
         if start is None or end is None or self._client is None:
             return
         client = self._client
-        if client_playing and not client.stopped and end - start >= TALK_OVER_S:
+        run = self._speech_run(start, end)
+        if client_playing and not client.stopped and run >= TALK_OVER_S:
             client.stop()
             return
         paused = decision.status == "pausing" and decision.elapsed_s - end >= PAUSE_S
@@ -143,6 +147,15 @@ class ReplyCapture:
             self._gate = None
             # The trainee's closing silence counts only from the end of the yield line.
             self._pointer.hold_until(decision.elapsed_s + OUTPUT_LATENCY_S + self.yielded.duration)
+
+    def _speech_run(self, start: float, end: float) -> float:
+        """Seconds of the trainee's current run of speech, short gaps between words included."""
+        if self._run_end is None:
+            self._run_from = start
+        elif end > self._run_end and end - FRAME_S - self._run_end > RUN_GAP_S:
+            self._run_from = end - FRAME_S
+        self._run_end = end
+        return end - self._run_from
 
     def _cut(self, decision: Decision) -> None:
         """Hand a stretch that has just closed to the stretch sink."""
