@@ -201,3 +201,24 @@ def test_warnings_wishes_and_directives_are_not_reflections(text: str, kind: str
     """Warnings, the speaker's wishes and directives get an input act; attributed ones reflect."""
     turn = ClientTurn("I drink most nights.", EmotionalState("calm", 0.5), (), "en")
     assert classify_acts(text, "en", turn)[0].kind == kind
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "kind"),
+    [
+        ("en", "You just have to be patient.", "advice"),
+        ("en", "You really have to call them.", "advice"),
+        ("en", "You don't have to decide today.", "emphasizing_autonomy"),
+        ("fi", "Sinun täytyy vain olla kärsivällinen.", "advice"),
+        ("fi", "Sinun ei tarvitse vielä päättää mitään.", "emphasizing_autonomy"),
+        ("nl", "Je moet gewoon geduld hebben.", "advice"),
+        ("nl", "U hoeft nu nog niets te beslissen.", "emphasizing_autonomy"),
+    ],
+)
+def test_an_adverb_does_not_hide_advice_or_autonomy(lang: str, text: str, kind: str) -> None:
+    """'Just' or 'really' inside a directive or a freedom to decide does not make a reflection."""
+    client = ClientTurn(
+        "If somebody could just give me a name and a day, I could stop chasing this.",
+        EmotionalState("hopeful", 0.4),
+    )
+    assert classify_acts(text, lang, client if lang == "en" else None)[0].kind == kind
