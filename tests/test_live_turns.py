@@ -90,7 +90,7 @@ def test_talked_over_client_stops_then_yields_when_the_trainee_pauses(
 def test_a_backchannel_neither_stops_the_client_nor_ends_the_turn(
     pulse: PulseHarness, live: LiveAudio, transcriber: Transcriber
 ) -> None:
-    """A "mm-hmm … yeah" while the client talks leaves the line playing and the turn open."""
+    """A "mm-hmm … yeah" during the client's line is no talk-over and leaves the turn open."""
     client = espeak(CLIENT)
     mm, yeah = (trimmed(espeak(word).samples) for word in ("Mm-hmm.", "Yeah."))
     backchannel = Audio(join(mm, silence(0.5), yeah, silence(0.2)), WHISPER_RATE)
@@ -115,6 +115,9 @@ def test_a_backchannel_neither_stops_the_client_nor_ends_the_turn(
     tail = client.resampled(WHISPER_RATE).samples[-WHISPER_RATE:]
     assert all(score > SOUNDED for score, _ in window_matches(tail, played))  # played out
     assert not recorded.client_stopped
+    assert not recorded.talked_over  # a backchannel is listening, not talking over
+    assert recorded.response_latency_s is not None
+    assert 0.2 < recorded.response_latency_s < 1.5  # the answer's pause after the client
     assert np.abs(recorded.audio.samples).max() > LOUD
     text = transcriber.transcribe(recorded.audio, "en").text.lower()
     assert "frustrat" in text

@@ -43,6 +43,7 @@ class Captured:
     speech_start_s: float | None
     speech_end_s: float | None
     client_stopped: bool
+    answer_start_s: float | None = None  # first speech after the client's last word, if any
 
 
 class ReplyCapture:
@@ -75,6 +76,7 @@ class ReplyCapture:
         self._gate: EchoGate | None = None
         self.yielded: Playback | None = None
         self._run_from = 0.0  # where the trainee's current run of speech began
+        self._runs: list[float] = []  # where each run of speech began
         self._run_end: float | None = None  # where it has got to
 
     def run(self) -> Captured:
@@ -107,13 +109,23 @@ class ReplyCapture:
             self._take_turns(decision, playing is not None)
             self._cut(decision)
         decision = pointer.decision
+        origin = origin if origin is not None else 0.0
         return Captured(
             np.concatenate(self._kept) if self._kept else np.zeros(0, np.float32),
-            origin if origin is not None else 0.0,
+            origin,
             decision.speech_start_s,
             decision.speech_end_s,
             self._client is not None and self._client.stopped,
+            self._answer_start(origin),
         )
+
+    def _answer_start(self, origin: float) -> float | None:
+        """Where the reply proper began, when only backchannels overlapped the client's line."""
+        client = self._client
+        if client is None or client.stopped or client.ends_at is None:
+            return None
+        after = [run for run in self._runs if run >= client.speech_end - origin]
+        return after[0] if after else None
 
     def _gated(self, chunk: Samples, at: float) -> Samples:
         """The block as the end-pointer should hear it: the client's own echo silenced."""
@@ -152,8 +164,10 @@ class ReplyCapture:
         """Seconds of the trainee's current run of speech, short gaps between words included."""
         if self._run_end is None:
             self._run_from = start
+            self._runs.append(start)
         elif end > self._run_end and end - FRAME_S - self._run_end > RUN_GAP_S:
             self._run_from = end - FRAME_S
+            self._runs.append(self._run_from)
         self._run_end = end
         return end - self._run_from
 

@@ -168,6 +168,10 @@ class LiveAudio:
         if got.speech_start_s is None or got.speech_end_s is None:
             raise NoSpeechError(NOTHING_HEARD)
         reply = self._reply(got.samples, got.origin, got.speech_start_s, got.speech_end_s)
+        if reply.talked_over and got.answer_start_s is not None and self._playback is not None:
+            # Only a backchannel overlapped the client: the answer proper came after its last word.
+            latency = got.origin + got.answer_start_s - self._playback.speech_end
+            reply = replace(reply, response_latency_s=latency, talked_over=False)
         return replace(reply, client_stopped=got.client_stopped)
 
     def _capture_between_presses(self, recorder: Recorder) -> RecordedReply:
