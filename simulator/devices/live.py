@@ -167,11 +167,9 @@ class LiveAudio:
             self._yielded = capture.yielded
         if got.speech_start_s is None or got.speech_end_s is None:
             raise NoSpeechError(NOTHING_HEARD)
-        reply = self._reply(got.samples, got.origin, got.speech_start_s, got.speech_end_s)
-        if reply.talked_over and got.answer_start_s is not None and self._playback is not None:
-            # Only a backchannel overlapped the client: the answer proper came after its last word.
-            latency = got.origin + got.answer_start_s - self._playback.speech_end
-            reply = replace(reply, response_latency_s=latency, talked_over=False)
+        reply = self._reply(
+            got.samples, got.origin, got.speech_start_s, got.speech_end_s, got.answer_start_s
+        )
         return replace(reply, client_stopped=got.client_stopped)
 
     def _capture_between_presses(self, recorder: Recorder) -> RecordedReply:
@@ -216,18 +214,25 @@ class LiveAudio:
             )
 
     def _reply(
-        self, samples: Samples, origin: float, start_s: float, end_s: float
+        self,
+        samples: Samples,
+        origin: float,
+        start_s: float,
+        end_s: float,
+        answer_s: float | None = None,
     ) -> RecordedReply:
         """The reply cut from the recording, with its latency after the client's last word.
 
         ``samples`` start at stream time ``origin``; speech lies from ``start_s`` to ``end_s``
-        seconds into them.
+        seconds into them. ``answer_s``, when only a backchannel overlapped the client, is where
+        the answer proper began: the latency is counted to it.
         """
         first = max(0, round((start_s - PRE_ROLL_S) * WHISPER_RATE))
         last = round((end_s + POST_ROLL_S) * WHISPER_RATE)
         latency = None
         if self._playback is not None:
-            latency = origin + start_s - self._playback.speech_end
+            answer = start_s if answer_s is None else answer_s
+            latency = origin + answer - self._playback.speech_end
         return RecordedReply(
             audio=Audio(samples[first:last], WHISPER_RATE),
             response_latency_s=latency,
