@@ -16,6 +16,7 @@ import soxr
 from simulator.errors import AudioError
 from simulator.storage import write_private
 from simulator.types import EmotionalState, Transcript
+from simulator.types import VoiceSettings as VoiceSettings  # a core type, kept importable here
 
 WHISPER_RATE = 16_000  # Hz, what Whisper and Silero VAD expect
 SILENCE_RMS = 1e-3  # below this RMS (about -60 dBFS) a clip holds no speech
@@ -84,18 +85,6 @@ def write_wav(path: Path, audio: Audio) -> None:
     buf = io.BytesIO()
     sf.write(buf, audio.samples, audio.sample_rate, format="WAV", subtype="PCM_16")
     write_private(path, buf.getvalue())
-
-
-@dataclass(frozen=True)
-class VoiceSettings:
-    """How the client's voice sounds: a preset name plus optional persona tweaks."""
-
-    language: str
-    emotion: str
-    intensity: float = 0.5
-    rate_scale: float = 1.0
-    pitch_shift: int = 0
-    variant: str | None = None
 
 
 @dataclass(frozen=True)

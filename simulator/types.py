@@ -165,3 +165,15 @@ class SessionRecord:
     language: str
     exchanges: tuple[Exchange, ...] = field(default_factory=tuple)
     outcome: Literal["resolution", "walk_out", "turn_limit", "interrupted"] = "turn_limit"
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """How the client's voice sounds: a preset name plus optional persona tweaks."""
+
+    language: str
+    emotion: str
+    intensity: float = 0.5
+    rate_scale: float = 1.0
+    pitch_shift: int = 0
+    variant: str | None = None

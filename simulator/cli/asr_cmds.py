@@ -6,21 +6,17 @@ import argparse
 import json
 from pathlib import Path
 
-from rich.console import Console
-
-from simulator.audio import read_audio
 from simulator.cli import options
-from simulator.cli.render import show_scores
 from simulator.errors import SimulatorError
-from simulator.feedback import give_feedback
-from simulator.models import BUNDLED, model_dir
-from simulator.scoring import score_exchange
-from simulator.scoring.serialize import result_to_dict
-from simulator.stt import make_transcriber
 from simulator.types import ClientTurn, EmotionalState, Transcript
+
+# Each command imports Whisper, numpy, the scorer and rich when it runs, so `--help` starts fast.
 
 
 def _transcribe(args: argparse.Namespace) -> int:
+    from simulator.audio import read_audio
+    from simulator.stt import make_transcriber
+
     audio = read_audio(args.file)
     transcriber = make_transcriber(args.asr, args.model, args.lang, beam_size=args.beam)
     transcript = transcriber.transcribe(audio, args.lang)
@@ -45,6 +41,10 @@ def _transcript_dict(t: Transcript) -> dict[str, object]:
 
 def _score_batch(path: Path) -> int:
     """Score one exchange per JSON line: client, reply, lang and optional emotion."""
+    from simulator.feedback import give_feedback
+    from simulator.scoring import score_exchange
+    from simulator.scoring.serialize import result_to_dict
+
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
@@ -74,6 +74,15 @@ def _score_batch(path: Path) -> int:
 def _score(args: argparse.Namespace) -> int:
     if args.batch:
         return _score_batch(args.batch)
+    from rich.console import Console
+
+    from simulator.audio import read_audio
+    from simulator.cli.render import show_scores
+    from simulator.feedback import give_feedback
+    from simulator.scoring import score_exchange
+    from simulator.scoring.serialize import result_to_dict
+    from simulator.stt import make_transcriber
+
     if args.persona:
         from simulator.dialogue import first_turn
         from simulator.persona import find_persona
@@ -110,6 +119,8 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _models(args: argparse.Namespace) -> int:
+    from simulator.models import BUNDLED, model_dir
+
     for name in BUNDLED:
         print(f"{name}\t{model_dir(name)}")
     return 0

@@ -9,17 +9,15 @@ import sys
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-
-from simulator.authoring import check_files, schema_text, starter_text
-from simulator.dialogue import first_turn, respond
 from simulator.errors import PersonaError, SimulatorError
-from simulator.persona import ID_PATTERN, Persona, find_persona, list_personas, persona_files
 from simulator.types import LANGUAGES, ClientTurn, EmotionalState
+
+if TYPE_CHECKING:
+    from simulator.persona import Persona
+
+# Each command imports what it needs when it runs, so `--help` and `personas list` start fast.
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -74,6 +72,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the personas as a table or JSON."""
+    from simulator.persona import list_personas
+
     personas = list_personas()
     if args.json:
         rows = [
@@ -82,6 +82,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("id", "name", "language", "starts as")
     for p in personas:
         table.add_row(p.id, p.name, p.language, f"{p.start.emotion} {p.start.intensity:.2f}")
@@ -91,6 +94,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def _expand(paths: list[Path]) -> list[Path]:
     """Files to check: given files, the *.yaml files of given folders, or every persona."""
+    from simulator.persona import persona_files
+
     if not paths:
         return persona_files()
     found: list[Path] = []
@@ -101,6 +106,8 @@ def _expand(paths: list[Path]) -> list[Path]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Print every problem in the persona files; exit 1 if there is any."""
+    from simulator.authoring import check_files
+
     files = _expand(list(args.paths))
     if not files:
         raise PersonaError("no persona files to check")
@@ -117,6 +124,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Write a starter persona file that passes check."""
+    from simulator.authoring import starter_text
+    from simulator.persona import ID_PATTERN
+
     if not re.fullmatch(ID_PATTERN, args.id):
         raise PersonaError(f"'{args.id}' is not a persona id: use lowercase words and hyphens")
     path: Path = args.dir / f"{args.id}.yaml"
@@ -133,6 +143,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print or write the JSON Schema generated from the persona model."""
+    from simulator.authoring import schema_text
+
     text = schema_text()
     if args.out is None:
         sys.stdout.write(text)
@@ -175,7 +187,7 @@ def preview_lines(persona: Persona) -> Iterator[tuple[str, str, EmotionalState]]
 def cmd_preview(args: argparse.Namespace) -> int:
     """Speak every line with its emotion, to WAV files or the speakers."""
     from simulator.audio import write_wav
-    from simulator.persona import voice_for
+    from simulator.persona import find_persona, voice_for
     from simulator.tts import EspeakSynthesizer
 
     persona = find_persona(args.id)
@@ -242,8 +254,13 @@ def _state(state: EmotionalState) -> dict[str, Any]:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Play a session in text: replies are scored for real and the client reacts."""
+    from rich.console import Console
+    from rich.markup import escape
+
     from simulator.cli.render import show_client, show_scores, state_line
+    from simulator.dialogue import first_turn, respond
     from simulator.feedback import give_feedback
+    from simulator.persona import find_persona
     from simulator.scoring import score_exchange
     from simulator.scoring.serialize import result_to_dict
     from simulator.types import Transcript
