@@ -7,6 +7,7 @@ import resource
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +33,11 @@ BILLION_LAUGHS = "\n".join(
 )
 
 
-def roleplay(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
+def roleplay(
+    *args: str,
+    env: dict[str, str] | None = None,
+    preexec_fn: Callable[[], None] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """The CLI in a fresh process, as a user or script runs it."""
     return subprocess.run(
         [sys.executable, "-m", "simulator", *args],
@@ -41,7 +46,8 @@ def roleplay(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
         cwd=REPO,
         timeout=120,
         check=False,
-        **kwargs,  # type: ignore[call-overload]
+        env=env,
+        preexec_fn=preexec_fn,
     )
 
 
