@@ -7,7 +7,6 @@ with the lines they say, and the rules by which the trainee's replies move their
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -24,9 +23,6 @@ from simulator.types import ActKind, Address, Emotion, EmotionalState, Language,
 SCHEMA_VERSION = 1
 EXTRA_DIRS_ENV = "VOICE_ROLEPLAY_PERSONAS"  # os.pathsep-separated folders with more personas
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-# libyaml's parser when PyYAML was built with it: the pure-Python one took a third of a second
-# for the bundled personas, and `personas list` and every session start by reading them.
-_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
 
 Loc = tuple[str | int, ...]
 
@@ -216,7 +212,7 @@ def persona_files(dirs: Sequence[Path] | None = None) -> list[Path]:
     found: list[Path] = []
     for folder in persona_dirs() if dirs is None else dirs:
         if folder.is_dir():
-            found.extend(sorted(folder.glob("*.yaml")))
+            found.extend(sorted(p for p in folder.glob("*.yaml") if p.is_file()))
     return found
 
 
@@ -248,21 +244,117 @@ def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], where: str) -> None:
             _walk(item, (*loc, index), lines, where)
 
 
-def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
-    """Parse a YAML file safely, returning the data and the line of every key and item."""
-    where = display_path(path)
+MAX_FILE_BYTES = 256 * 1024  # the bundled personas are under 10 KB
+MAX_DEPTH = 32  # nesting of mappings and lists; a persona needs about 6
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses aliases (``*name``) and nesting beyond MAX_DEPTH.
+
+    Aliases are what a "billion laughs" file multiplies (and what makes a structure refer to
+    itself); a persona never needs them, so each value is written out instead.
+    """
+
+    def __init__(self, text: str, where: str) -> None:
+        super().__init__(text)
+        self.where = where
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+            raise PersonaError(
+                f"{self.where}:{line}: aliases (*name) are not allowed in persona files; "
+                "write the value out"
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+                raise PersonaError(
+                    f"{self.where}:{line}: nested more than {MAX_DEPTH} levels deep; "
+                    "a persona file is never this deep"
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _read_text(path: Path, where: str) -> str:
+    """The file's text, refusing files too large to be a persona before reading them whole."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError as exc:
         raise PersonaError(f"{where}: no such persona file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PersonaError(f"{where}: cannot read ({exc})") from exc
-    if _FAST_LOADER is not None:
-        # libyaml is ten times faster; a broken file is parsed again below for the usual message.
-        with contextlib.suppress(yaml.YAMLError):
-            return _compose(_FAST_LOADER, text, where)
+    except IsADirectoryError as exc:
+        raise PersonaError(f"{where}: is a folder, not a persona file") from exc
+    except OSError as exc:
+        raise PersonaError(f"{where}: cannot read ({exc.strerror})") from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise PersonaError(
+            f"{where}:1: larger than {MAX_FILE_BYTES // 1024} KB; a persona file is a few KB"
+        )
     try:
-        return _compose(yaml.SafeLoader, text, where)
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PersonaError(f"{where}:{line}: not UTF-8 text; save the file as UTF-8") from exc
+
+
+# libyaml (PyYAML's C parser) reads the bundled personas ten times faster than the pure-Python
+# loader, which took a third of a second of every `personas list` and session start. It is used
+# only for a file whose event stream shows no alias and no deep nesting; any other file, and any
+# error, goes through _BoundedLoader, which gives the usual messages.
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", None)
+_COLLECTION_START = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_COLLECTION_END = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _fast_compose(text: str, where: str) -> tuple[Any, dict[Loc, int]] | None:
+    """Data and key lines read by libyaml, or None when the file needs the bounded loader."""
+    if _FAST_LOADER is None:
+        return None
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_FAST_LOADER):
+            if isinstance(event, yaml.AliasEvent):
+                return None
+            if isinstance(event, _COLLECTION_START):
+                depth += 1
+                if depth >= MAX_DEPTH:
+                    return None
+            elif isinstance(event, _COLLECTION_END):
+                depth -= 1
+        loader = _FAST_LOADER(text)
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            lines: dict[Loc, int] = {(): node.start_mark.line + 1}
+            _walk(node, (), lines, where)
+            return loader.construct_document(node), lines
+        finally:
+            loader.dispose()
+    except yaml.YAMLError:
+        return None
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
+    """Parse a YAML file safely and boundedly, returning the data and the line of every key."""
+    where = display_path(path)
+    text = _read_text(path, where)
+    fast = _fast_compose(text, where)
+    if fast is not None:
+        return fast
+    loader = _BoundedLoader(text, where)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise PersonaError(f"{where}:1: the file is empty")
+        lines: dict[Loc, int] = {(): node.start_mark.line + 1}
+        _walk(node, (), lines, where)
+        data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
@@ -272,20 +364,9 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
         raise PersonaError(f"{where}:{line}: not valid YAML: {problem}") from exc
     except yaml.YAMLError as exc:
         raise PersonaError(f"{where}: not valid YAML: {exc}") from exc
-
-
-def _compose(loader_class: Any, text: str, where: str) -> tuple[Any, dict[Loc, int]]:
-    """The data and the line of every key and item, with one YAML loader class."""
-    loader = loader_class(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            raise PersonaError(f"{where}:1: the file is empty")
-        lines: dict[Loc, int] = {(): node.start_mark.line + 1}
-        _walk(node, (), lines, where)
-        return loader.construct_document(node), lines
     finally:
         loader.dispose()
+    return data, lines
 
 
 def format_loc(loc: Loc) -> str:
@@ -384,13 +465,26 @@ def load_persona(path: Path) -> Persona:
 # --- the library -----------------------------------------------------------------------------
 
 
-def list_personas() -> list[Persona]:
-    """Every persona in the searched folders (an id in an extra folder hides the bundled one)."""
+def scan_personas() -> tuple[list[Persona], list[str]]:
+    """Every loadable persona in the searched folders, and one message per file that is not.
+
+    A broken file never hides the good ones; an id in an extra folder hides the bundled one.
+    """
     by_id: dict[str, Persona] = {}
+    problems: list[str] = []
     for path in persona_files():
-        persona = load_persona(path)
+        try:
+            persona = load_persona(path)
+        except PersonaError as exc:
+            problems.append(str(exc).splitlines()[0])
+            continue
         by_id.setdefault(persona.id, persona)
-    return sorted(by_id.values(), key=lambda p: (p.language, p.id))
+    return sorted(by_id.values(), key=lambda p: (p.language, p.id)), problems
+
+
+def list_personas() -> list[Persona]:
+    """Every loadable persona in the searched folders (see ``scan_personas`` for the others)."""
+    return scan_personas()[0]
 
 
 def find_persona(persona_id: str) -> Persona:
