@@ -1,4 +1,4 @@
-"""Spoken Finnish (mä/sä, oon, pitäis, -ks, ollu) is scored like the standard Finnish it stands for."""
+"""Spoken Finnish (mä/sä, oon, pitäis, -ks, ollu) is scored like the standard Finnish it means."""
 
 from __future__ import annotations
 
