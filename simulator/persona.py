@@ -26,6 +26,8 @@ EXTRA_DIRS_ENV = "VOICE_ROLEPLAY_PERSONAS"  # os.pathsep-separated folders with 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 Loc = tuple[str | int, ...]
+Register = Literal["spoken", "standard", "formal"]
+Move = Literal["reflection", "open_question"]  # the moves a line's example replies can show
 
 
 class _Strict(BaseModel):
@@ -78,6 +80,11 @@ class Line(_Strict):
 
     text: str = Field(min_length=1)
     cues: tuple[str, ...] = Field(default=(), description="Cues carried, said or not.")
+    examples: dict[Move, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="Example replies a trainer would give to this line, by move (reflection, "
+        "open_question), in the worker's register; the feedback suggests these first.",
+    )
 
 
 class Stage(_Strict):
@@ -149,7 +156,8 @@ class Persona(_Strict):
     """One simulated client, as read from a persona YAML file (schema version 1)."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, title="voice-roleplay persona (schema version 1)"
+        extra="forbid", frozen=True, populate_by_name=True,
+        title="voice-roleplay persona (schema version 1)",
     )
 
     schema_version: Literal[1] = 1
@@ -160,6 +168,13 @@ class Persona(_Strict):
         default="informal",
         description='How the trainee addresses the client in Dutch: "informal" (je) or '
         '"formal" (u). English has no such choice and Finnish stays with sinä.',
+    )
+    speech_register: Register = Field(
+        default="standard",
+        alias="register",
+        description='How the client speaks: "spoken" (everyday speech, e.g. Finnish mä/sä, oon, '
+        'en tiiä), "standard" (plain standard language) or "formal" (careful, official). The '
+        "feedback's examples stay in the worker's own register whatever the client's.",
     )
     voice: Voice = Voice()
     situation: str = Field(min_length=1, description="Shown to the trainee before the session.")
@@ -380,7 +395,8 @@ def _message(error: Mapping[str, Any], loc: Loc) -> str:
         model = _model_at(loc[:-1])
         if model is None:
             return "unknown key"
-        return "unknown key; allowed here: " + ", ".join(model.model_fields)
+        names = (f.alias or name for name, f in model.model_fields.items())
+        return "unknown key; allowed here: " + ", ".join(names)
     if kind == "missing":
         return "field required"
     msg = str(error["msg"])

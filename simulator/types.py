@@ -84,6 +84,9 @@ class ClientTurn:
     cues: tuple[str, ...] = ()
     language: Language = "en"
     address: Address = "informal"
+    # Example replies an instructor wrote for this line: (move, examples) pairs, e.g.
+    # ("reflection", ("It sounds like the letter scared you.",)); the feedback uses them first.
+    examples: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 # Which part of the hybrid scorer chose an act: the word-list rules, the learned heads on the

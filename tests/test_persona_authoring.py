@@ -122,10 +122,10 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "personas.md"
 
 
 def _field_names(model: type[BaseModel]) -> set[str]:
-    """Every field name of a schema model and of the models inside it."""
+    """Every key (field name, or its alias in the file) of a schema model and the models inside."""
     names: set[str] = set()
     for name, field in model.model_fields.items():
-        names.add(name)
+        names.add(field.alias or name)
         for inner in (field.annotation, *get_args(field.annotation)):
             for candidate in (inner, *get_args(inner)):
                 if isinstance(candidate, type) and issubclass(candidate, BaseModel):
