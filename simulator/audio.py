@@ -14,9 +14,9 @@ import soundfile as sf
 import soxr
 
 from simulator.errors import AudioError
+from simulator.ports import VoiceSettings as VoiceSettings  # its home is simulator.ports
 from simulator.storage import write_private
 from simulator.types import EmotionalState, Transcript
-from simulator.types import VoiceSettings as VoiceSettings  # a core type, kept importable here
 
 WHISPER_RATE = 16_000  # Hz, what Whisper and Silero VAD expect
 SILENCE_RMS = 1e-3  # below this RMS (about -60 dBFS) a clip holds no speech
@@ -94,11 +94,12 @@ def for_whisper(audio: Audio, source: str = "audio") -> Audio:
     if audio.duration < MIN_SPEECH_S:
         raise AudioError(f"{source}: too short to hold speech ({audio.duration:.2f} s)")
     samples = finite_samples(audio.samples, source)
-    samples = samples - np.float32(samples.mean())  # a DC offset is not sound
+    samples = np.clip(samples - np.float32(samples.mean()), -1.0, 1.0)  # DC offset is not sound
     audio = Audio(samples.astype(np.float32, copy=False), audio.sample_rate)
     if audio.rms() < SILENCE_RMS:
         raise AudioError(f"{source}: only silence, no speech was heard")
-    return audio.resampled(WHISPER_RATE)
+    out = audio.resampled(WHISPER_RATE)
+    return Audio(np.clip(out.samples, -1.0, 1.0).astype(np.float32, copy=False), WHISPER_RATE)
 
 
 def write_wav(path: Path, audio: Audio) -> None:

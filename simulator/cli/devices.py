@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from simulator.errors import AudioError
+from simulator.errors import NoAudioDeviceError
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -24,13 +24,11 @@ def run_devices(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from simulator.devices import NO_DEVICE_HINT, list_devices
+    from simulator.devices import list_devices
 
     devices = list_devices()
     if not devices:
-        raise AudioError(
-            f"No microphone or speaker found: no sound device at all. {NO_DEVICE_HINT}"
-        )
+        raise NoAudioDeviceError("No microphone or speaker found: no sound device at all.")
     table = Table(title="Sound devices (use the number or a part of the name)")
     for column in ("#", "name", "host API", "inputs", "outputs", "rate (Hz)", "default"):
         table.add_column(column)
@@ -95,6 +93,8 @@ def run_mic_check(args: argparse.Namespace) -> int:
     console.print(f"Voice {speech}, background {noise}, peak {report.peak_db:.0f} dBFS.")
     for warning in report.warnings:
         console.print(f"[yellow]Warning:[/yellow] {warning}")
+    if report.speech_db is None:
+        console.print("Choose the microphone with --input; `roleplay devices` lists them.")
     if report.usable:
         console.print("[green]The microphone sounds fine.[/green]")
     if args.speaker:
