@@ -58,6 +58,7 @@ class Transcript:
     text: str
     language: str
     duration: float
+    decode_passes: int = 1  # times Whisper decoded the busiest window (2 after a fallback)
 
     @classmethod
     def from_text(cls, text: str, language: str) -> Transcript:
