@@ -17,8 +17,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from simulator.audio import VoiceSettings
 from simulator.errors import PersonaError
+from simulator.ports import VoiceSettings
 from simulator.types import ActKind, Address, Emotion, EmotionalState, Language
 
 SCHEMA_VERSION = 1
@@ -145,16 +145,6 @@ class End(_Strict):
     turn_limit: tuple[str, ...] = Field(min_length=1, description="Said at the turn limit.")
 
 
-class Pacing(_Strict):
-    """What pace suits this client (the pacing scorer may use it)."""
-
-    wpm_min: int = Field(default=100, ge=40, le=250, description="Slowest good wpm.")
-    wpm_max: int = Field(default=150, ge=40, le=300, description="Fastest good wpm.")
-    pause_min_s: float = Field(default=0.2, ge=0.0, le=10.0, description="Shortest good pause.")
-    pause_max_s: float = Field(default=3.0, ge=0.0, le=30.0, description="Longest good pause.")
-    max_talk_share: float = Field(default=0.5, gt=0.0, le=1.0, description="Trainee's talk share.")
-
-
 class PracticeReplies(_Strict):
     """Sample trainee replies for a five-exchange session, for fixtures and scripted tests."""
 
@@ -200,7 +190,6 @@ class Persona(_Strict):
     max_turns: int = Field(
         default=8, ge=1, le=50, description="Exchanges before the turn limit ends it."
     )
-    pacing: Pacing = Pacing()
     practice_replies: PracticeReplies = PracticeReplies()
 
     def __hash__(self) -> int:
@@ -322,7 +311,14 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
     """Parse a YAML file safely and boundedly, returning the data and the line of every key."""
     where = display_path(path)
     text = _read_text(path, where)
-    loader = _BoundedLoader(text, where)
+    try:
+        loader = _BoundedLoader(text, where)
+    except yaml.reader.ReaderError as exc:  # a control character the YAML reader refuses
+        line = text[: exc.position].count("\n") + 1
+        raise PersonaError(
+            f"{where}:{line}: not valid YAML: control character #x{exc.character:04x} "
+            "is not allowed"
+        ) from exc
     try:
         node = loader.get_single_node()
         if node is None:
@@ -479,13 +475,6 @@ def find_persona(persona_id: str) -> Persona:
             return persona
     available = ", ".join(p.id for p in list_personas()) or "none"
     raise PersonaError(f"unknown persona '{persona_id}'; available: {available}")
-
-
-def check_persona_files(paths: Sequence[Path]) -> list[str]:
-    """Every problem in the given persona files (schema and meaning), one message each."""
-    from simulator.authoring import check_files
-
-    return check_files(paths)
 
 
 # --- voice -----------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from simulator.cli.personas import preview_lines
 from simulator.persona import (
     Persona,
     bundled_personas_dir,
-    check_persona_files,
     find_persona,
     list_personas,
     load_persona,
@@ -33,7 +32,7 @@ def test_every_bundled_persona_passes_check() -> None:
     """The bundled library has no schema or meaning problem."""
     files = sorted(bundled_personas_dir().glob("*.yaml"))
     assert len(files) >= 9
-    assert check_persona_files(files) == []
+    assert check_files(files) == []
 
 
 def test_library_has_three_personas_per_language() -> None:
