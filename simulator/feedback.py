@@ -1,17 +1,21 @@
 """Feedback after each exchange: one thing that worked, up to two to try, in the client's language.
 
-Each suggestion carries an example phrasing built from this client's own words and actual
-feeling (``simulator.scoring.phrasing``), addressed as the persona wants (Dutch "je" or "u");
-the wording lives in ``lexicon/feedback_<lang>.yaml``.
+Each suggestion carries an example reply: the persona line's own, else one built from this
+client's words that the tool itself scores as the move (``simulator.suggestions``), else the
+move and its content named without a full sentence. Dutch examples say "je" or "u" as the
+trainee did; the wording lives in ``lexicon/feedback_<lang>.yaml``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections import Counter
+from dataclasses import replace
 
 from simulator.scoring.empathy import asked_for_advice
 from simulator.scoring.perspective import feedback_texts
-from simulator.scoring.phrasing import example_deflection, example_open_question, example_reflection
+from simulator.scoring.phrasing import example_deflection
+from simulator.suggestions import choose_example, trainee_address
 from simulator.types import Act, ActKind, ClientTurn, Evidence, Feedback, Scores
 
 MAX_SUGGESTIONS = 2
@@ -36,6 +40,8 @@ HARM_ORDER: tuple[ActKind, ...] = (
     "advice",
     "self_disclosure",
 )
+# Suggestions that ask to name the feeling: their example must name one.
+FEELING_KEYS = frozenset({"feeling", "reassurance"})
 PRAISE_MIN_EMPATHY = 20  # no praise for a reply that is harmful overall
 
 
@@ -104,20 +110,37 @@ def _pacing_needs(ev: tuple[Evidence, ...]) -> list[str]:
 def _flatten(language: str) -> dict[str, str]:
     raw = feedback_texts(language)
     flat = {k: str(v) for k, v in raw.items() if isinstance(v, str)}
-    for section in ("praise", "suggestions"):
+    for section in ("praise", "suggestions", "hint"):
         flat.update({f"{section}.{k}": str(v) for k, v in raw[section].items()})
     return flat
 
 
-def give_feedback(client: ClientTurn, scores: Scores) -> Feedback:
-    """Short, kind, concrete feedback on one exchange, in the persona's language."""
+def _example_slot(template: str, name: str) -> re.Pattern[str]:
+    """The end of a template that quotes the example: "Try: “{reflection}”"."""
+    return re.compile(r"\s*(?:\S+:)?\s*[“”‘„«\"]\{" + name + r"\}[”’»\"]\s*$")
+
+
+def _hint(template: str, name: str, client: ClientTurn, texts: dict[str, str]) -> str:
+    """The suggestion without a full example: the move and its content named instead."""
+    heading = _example_slot(template, name).sub("", template).rstrip(" :")
+    heading = heading if heading.endswith((".", "!", "?")) else heading + "."
+    if client.cues:
+        return f"{heading} {texts[f'hint.{name}'].format(cue=client.cues[0])}"
+    return f"{heading} {texts[f'hint.{name}_plain']}"
+
+
+def give_feedback(client: ClientTurn, scores: Scores, used: Counter[str] | None = None) -> Feedback:
+    """Short, kind, concrete feedback on one exchange, in the persona's language.
+
+    ``used`` counts the examples given so far in the session (updated here), so one wording
+    is suggested at most twice per session.
+    """
     texts = _flatten(client.language)
-    examples: dict[str, Callable[[ClientTurn], str]] = {
-        "reflection": example_reflection,
-        "open_question": example_open_question,
-        "deflection": example_deflection,
-    }
-    used: set[str] = set()
+    used = Counter() if used is None else used
+    reply = " ".join(a.text for a in scores.acts)
+    address = trainee_address(reply, client)
+    names = ("reflection", "open_question", "deflection")
+    shown: set[str] = set()
     suggestions: list[str] = []
     keys = _needs(client, scores)
     # Merging "cues" and "feeling": one reflection example shows both.
@@ -127,9 +150,20 @@ def give_feedback(client: ClientTurn, scores: Scores) -> Feedback:
         if len(suggestions) >= MAX_SUGGESTIONS:
             break
         template = texts[f"suggestions.{key}"]
-        needed = [name for name in examples if "{" + name + "}" in template]
-        if any(name in used for name in needed):
+        needed = [name for name in names if "{" + name + "}" in template]
+        if any(name in shown for name in needed):
             continue  # the same example twice would read as padding
-        used.update(needed)
-        suggestions.append(template.format(**{n: examples[n](client) for n in needed}))
+        shown.update(needed)
+        if not needed:
+            suggestions.append(template)
+            continue
+        name = needed[0]
+        if name == "deflection":
+            example: str | None = example_deflection(replace(client, address=address))
+        else:
+            example = choose_example(name, client, reply, used, feeling=key in FEELING_KEYS)
+        if example is None:
+            suggestions.append(_hint(template, name, client, texts))
+        else:
+            suggestions.append(template.format(**{name: example}))
     return Feedback(praise=_praise(scores.acts, scores, texts), suggestions=tuple(suggestions))
