@@ -17,7 +17,7 @@ from simulator.models import BUNDLED, model_dir
 from simulator.scoring import score_exchange
 from simulator.scoring.serialize import result_to_dict
 from simulator.stt import make_transcriber
-from simulator.types import ClientTurn, EmotionalState, Transcript
+from simulator.types import EMOTIONS, ClientTurn, EmotionalState, Transcript, check_emotion
 
 
 def _transcribe(args: argparse.Namespace) -> int:
@@ -56,7 +56,7 @@ def _score_batch(path: Path) -> int:
             item = json.loads(line)
             client = ClientTurn(
                 text=str(item["client"]),
-                state=EmotionalState(emotion=item.get("emotion", "calm"), intensity=0.6),
+                state=EmotionalState(check_emotion(str(item.get("emotion", "calm"))), 0.6),
                 language=item.get("lang", "en"),
             )
             reply = Transcript.from_text(str(item["reply"]), client.language)
@@ -95,7 +95,7 @@ def _score(args: argparse.Namespace) -> int:
         client = ClientTurn(text=args.client, state=state, language=args.lang)
         reply = Transcript.from_text(args.reply, args.lang)
     scores = score_exchange(client, reply)
-    feedback = give_feedback(client, scores)
+    feedback = give_feedback(client, scores, reply)
     if args.json:
         result = result_to_dict(scores, feedback)
         if reply.words:
@@ -105,7 +105,7 @@ def _score(args: argparse.Namespace) -> int:
         console = Console(highlight=False)
         if reply.words:
             console.print(f"You: {reply.text}")
-        show_scores(console, scores, feedback)
+        show_scores(console, scores, feedback, client.language)
     return 0
 
 
@@ -146,7 +146,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sc.add_argument(
         "--emotion",
         default="calm",
-        choices=("calm", "angry", "anxious", "sad", "distrustful", "hopeful", "relieved"),
+        choices=EMOTIONS,
         help="the client's emotion (default calm)",
     )
     sc.add_argument("--persona", help="persona id whose opening line the spoken reply answers")

@@ -279,7 +279,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         if not args.json:
             if args.replies is not None or args.practice is not None:
                 console.print(f"  [magenta]You:[/magenta] {escape(reply)}")
-            show_scores(console, scores, feedback)
+            show_scores(console, scores, feedback, persona.language)
             console.print(f"  [dim]Client now: {escape(state_line(step.state))}[/dim]")
         state, turn, index = step.state, step.next_turn, index + 1
         if step.outcome is not None:
