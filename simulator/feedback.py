@@ -8,7 +8,7 @@ Order of checks, the same in every language:
 2. A risk cue the reply did not ask about: the fixed safeguarding prompt comes first.
 3. A harmful act (judgement, deflection, ...): its correction comes next, and nothing is praised.
 4. Praise ("What worked") only when no harm is possible and the scorer is confident in the act
-   it praises (``Act.confidence`` when the scorer gives one, else the rule-based evidence).
+   it praises: its ``Act.confidence`` and the evidence that makes it good.
 
 Each suggestion carries an example phrasing built from this client's own words and actual
 feeling (``simulator.scoring.phrasing``), addressed as the persona wants (Dutch "je" or "u");
@@ -70,12 +70,11 @@ def _quote(text: str) -> str:
 def confident(act: Act, scores: Scores) -> bool:
     """Whether the scorer is sure enough of ``act`` to praise it.
 
-    The learned scorer's own confidence when it gives one; otherwise the rules must have found
-    what makes the act good (the client's cues picked up, their feeling named).
+    The act's calibrated confidence must reach PRAISE_CONFIDENCE, and the scores must hold what
+    makes the act good (for a reflection: the client's cues picked up or their feeling named).
     """
-    value = getattr(act, "confidence", None)
-    if isinstance(value, float):
-        return value >= PRAISE_CONFIDENCE
+    if act.confidence < PRAISE_CONFIDENCE:
+        return False
     backing = _BACKING.get(act.kind)
     return backing is None or any(_has(scores.evidence, "", b) for b in backing)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -188,3 +189,12 @@ def test_json_has_bands_beside_the_scores() -> None:
     assert isinstance(bands, dict) and bands["pacing"] is None
     assert bands["listening"] in ("not_yet", "partly", "well", "very_well")
     assert {"acts", "scores", "feedback", "praise", "suggestions", "evidence"} <= set(data)
+
+
+def test_an_act_the_scorer_is_unsure_of_is_not_praised() -> None:
+    """The same reflection with a low confidence earns no 'What worked'."""
+    c = client("en")
+    scores = score_exchange(c, Transcript.from_text(REFLECTION["en"], "en"))
+    assert give_feedback(c, scores).praise is not None
+    unsure = tuple(replace(a, confidence=0.4, decided_by="model") for a in scores.acts)
+    assert give_feedback(c, replace(scores, acts=unsure)).praise is None
