@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.feedback import give_feedback
+from simulator.persona import Persona, bundled_personas_dir, load_persona
 from simulator.scoring import score_exchange
 from simulator.scoring.risk import risk_cue
 from simulator.types import ClientTurn, EmotionalState, Transcript
@@ -117,3 +118,20 @@ def test_dutch_prompt_follows_the_form_of_address() -> None:
     scores = score_exchange(client, Transcript.from_text(MOVES_ON["nl"][0], "nl"))
     fb = give_feedback(client, scores)
     assert "Denkt u eraan om een einde aan uw leven te maken?" in fb.suggestions[0]
+
+
+def load_bundled() -> list[Persona]:
+    """Every persona shipped with the project."""
+    return [load_persona(p) for p in sorted(bundled_personas_dir().glob("*.yaml"))]
+
+
+def test_each_language_has_a_persona_with_a_risk_moment() -> None:
+    """At least one bundled persona per language says a line with a risk cue in some stage."""
+    found: set[str] = set()
+    for persona in load_bundled():
+        for stage in persona.stages:
+            for line in stage.lines:
+                state = EmotionalState(stage.emotion or persona.start.emotion, 0.7)
+                if risk_cue(ClientTurn(line.text, state, (), persona.language)) is not None:
+                    found.add(persona.language)
+    assert found == {"en", "fi", "nl"}

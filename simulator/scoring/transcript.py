@@ -14,7 +14,7 @@ from simulator.scoring.text import lexicon, tokens
 from simulator.types import LANGUAGES, Transcript, TranscriptCheck
 
 DOUBTFUL_WORD = 0.5  # a word Whisper gave less than this probability
-MAX_DOUBTFUL_SHARE = 0.3  # more doubtful words than this share: the transcript is unclear
+MAX_DOUBTFUL_SHARE = 0.2  # more doubtful words than this share: the transcript is unclear
 MIN_MEAN_PROBABILITY = 0.6
 MAX_COMPRESSION_RATIO = 2.4  # Whisper's own threshold for a repetition loop
 MAX_NO_SPEECH = 0.6  # Whisper's own threshold, with a low average log-probability
