@@ -9,14 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from simulator.audio import VoiceSettings
+from simulator.cli.asr_cmds import check_emotion
+from simulator.errors import SimulatorError
 from simulator.feedback import give_feedback
+from simulator.ports import VoiceSettings
 from simulator.scoring import score_exchange
 from simulator.scoring.features import emotion_of, feeling_words, same_feeling
 from simulator.scoring.perspective import feedback_texts
 from simulator.scoring.text import lexicon, tokens
 from simulator.tts import PRESETS, prosody_for
-from simulator.types import EMOTIONS, ClientTurn, EmotionalState, Transcript, check_emotion
+from simulator.types import EMOTIONS, ClientTurn, EmotionalState, Transcript
 
 REPO = Path(__file__).resolve().parents[1]
 NEW = ("ashamed", "guilty", "defensive", "overwhelmed", "hopeless", "confused")
@@ -56,7 +58,7 @@ def test_new_emotions_are_known() -> None:
 
 def test_unknown_emotion_is_a_clear_error() -> None:
     """An unknown emotion names itself and the known ones."""
-    with pytest.raises(ValueError, match=r"unknown emotion 'furious'.*defensive"):
+    with pytest.raises(SimulatorError, match=r"unknown emotion 'furious'.*defensive"):
         check_emotion("furious")
     assert check_emotion("defensive") == "defensive"
 
@@ -123,6 +125,7 @@ def test_score_accepts_a_new_emotion_and_refuses_an_unknown_one(tmp_path: Path) 
     batch.write_text(json.dumps({"client": "Hi.", "reply": "Hello.", "lang": "en",
                                  "emotion": "x"}) + "\n", encoding="utf-8")
     failed = _score("--batch", str(batch))
-    assert failed.returncode != 0
-    assert "b.jsonl:1" in failed.stderr and "unknown emotion 'x'" in failed.stderr
-    assert "Traceback" not in failed.stderr
+    assert failed.returncode != 0 and "Traceback" not in failed.stderr
+    error = json.loads(failed.stdout.splitlines()[0])
+    assert error["line"] == 1 and "unknown emotion 'x'" in error["error"]
+    assert "defensive" in error["error"]
