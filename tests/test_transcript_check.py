@@ -1,4 +1,4 @@
-"""Transcript confidence on real speech: Whisper's certainty reaches the check, which flags garble."""
+"""Transcript confidence on real speech: Whisper's certainty reaches the check."""
 
 from __future__ import annotations
 

@@ -8,9 +8,9 @@ from typing import Any
 
 from simulator.audio import Audio, for_whisper
 from simulator.errors import AudioError, TranscriptionError
+from simulator.stt import BEAM_SIZE
 from simulator.types import Transcript, Word
 
-BEAM_SIZE = 5  # Whisper's own default; the benchmark reports its speed
 # No temperature fallback: on hard audio it re-decodes up to five times (measured 3x slower on
 # average, 5x in the worst case, on Finnish and Dutch replies) for little gain on short replies.
 TEMPERATURE = 0.0
