@@ -324,7 +324,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             break
         transcript = Transcript.from_text(reply, persona.language)
         scores = score_exchange(turn, transcript)
-        feedback = give_feedback(turn, scores, examples_used)
+        feedback = give_feedback(turn, scores, transcript, examples_used)
         step = respond(persona, index, turn.state, scores, args.seed)
         if args.json:
             exchange = Exchange(index, turn, transcript, scores, feedback, step.state)
@@ -332,7 +332,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         else:
             if args.replies is not None or args.practice is not None:
                 console.print(f"  [magenta]You:[/magenta] {shown(reply)}")
-            show_scores(console, scores, feedback)
+            show_scores(console, scores, feedback, persona.language)
             console.print(f"  [dim]Client now: {shown(state_line(step.state))}[/dim]")
         state, turn, index = step.state, step.next_turn, index + 1
         if step.outcome is not None:
