@@ -8,6 +8,7 @@ This module sees only the adapter protocols of ``simulator.audio``, never a conc
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -181,6 +182,7 @@ def iter_session(
     all_scores: list[Scores] = []
     client_speech_s: list[float] = []
     yield_audio: dict[VoiceSettings, Audio] = {}
+    examples_used: Counter[str] = Counter()  # one wording at most twice per session
     while True:
         voice = voice_for(persona, turn.state)
         synthesis_began = time.monotonic()
@@ -221,7 +223,7 @@ def iter_session(
             client_duration_s=client_audio.duration,
         )
         wait.lap("score")
-        feedback = give_feedback(turn, scores)
+        feedback = give_feedback(turn, scores, transcript, examples_used)
         wait.lap("feedback")
         all_scores.append(scores)
         client_speech_s.append(client_audio.duration)

@@ -13,11 +13,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from simulator.audio import WHISPER_RATE, Audio, Samples, StretchSink, Transcriber
 from simulator.errors import AudioError
-from simulator.types import Transcript, Word
+from simulator.types import Transcript, Word, joined_certainty
 from simulator.vad import Decision, Endpointer
 
 PAUSE_S = 0.45  # silence inside a reply that closes a stretch (longer than a breath between words)
@@ -156,6 +156,7 @@ class StretchTranscriber:
     def _join(self, reply: Audio) -> Transcript:
         words: list[Word] = []
         texts: list[str] = []
+        heard: list[Transcript] = []
         language = self._language or ""
         passes = 1
         for offset, future in self._parts:
@@ -163,6 +164,7 @@ class StretchTranscriber:
                 part = future.result()
             except AudioError:
                 continue  # a stretch with only a breath or a cough in it
+            heard.append(part)
             language = part.language or language
             passes = max(passes, part.decode_passes)
             texts.append(part.text)
@@ -172,13 +174,14 @@ class StretchTranscriber:
             )
         if not words:
             raise AudioError("no speech was recognised in the recording")
-        joined = Transcript(
+        return Transcript(
             words=tuple(words),
             text=" ".join(t for t in texts if t),
             language=language,
             duration=reply.duration,
+            **joined_certainty(heard),
+            decode_passes=passes,
         )
-        return replace(joined, decode_passes=passes)
 
 
 def feed_recording(

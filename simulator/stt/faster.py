@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -107,7 +106,28 @@ class FasterWhisperTranscriber:
         text = " ".join(t for t in texts if t)
         if not words:
             raise AudioError("no speech was recognised in the recording")
-        transcript = Transcript(
-            words=tuple(words), text=text, language=info.language, duration=clip.duration
+        return Transcript(
+            words=tuple(words),
+            text=text,
+            language=info.language,
+            duration=clip.duration,
+            language_probability=float(info.language_probability),
+            **segment_certainty(
+                [(s.no_speech_prob, s.compression_ratio, s.avg_logprob) for s in decoded]
+            ),
+            decode_passes=decode_passes(decoded, opts),
         )
-        return replace(transcript, decode_passes=decode_passes(decoded, opts))
+
+
+def segment_certainty(segments: list[tuple[float, float, float]]) -> dict[str, float | None]:
+    """Whisper's least certain segment figures: highest no-speech and compression, lowest logprob.
+
+    Each segment is (no-speech probability, compression ratio, average log-probability).
+    """
+    if not segments:
+        return {"no_speech_prob": None, "compression_ratio": None, "avg_logprob": None}
+    return {
+        "no_speech_prob": round(max(float(s[0]) for s in segments), 4),
+        "compression_ratio": round(max(float(s[1]) for s in segments), 4),
+        "avg_logprob": round(min(float(s[2]) for s in segments), 4),
+    }

@@ -25,6 +25,7 @@ from simulator.audio import WHISPER_RATE, Audio, for_whisper
 from simulator.errors import AudioError, TranscriptionError
 from simulator.models import cache_root
 from simulator.stt.convert import convert
+from simulator.stt.faster import segment_certainty
 from simulator.stt.options import BEAM_SIZE, DecodeOptions
 from simulator.types import Transcript, Word
 
@@ -185,10 +186,12 @@ class OpenAIWhisperTranscriber:
                 )
         except (RuntimeError, ValueError) as exc:
             raise TranscriptionError(f"openai-whisper failed: {exc}") from exc
-        return self._transcript(result, time_map, clip.duration)
+        return self._transcript(result, time_map, clip.duration, opts.temperatures)
 
     @staticmethod
-    def _transcript(result: dict[str, Any], time_map: Any, duration: float) -> Transcript:
+    def _transcript(
+        result: dict[str, Any], time_map: Any, duration: float, temperatures: tuple[float, ...]
+    ) -> Transcript:
         """Build the Transcript, mapping word times from speech-only back to the clip."""
         words: list[Word] = []
         texts: list[str] = []
@@ -213,4 +216,17 @@ class OpenAIWhisperTranscriber:
             text=" ".join(t for t in texts if t),
             language=str(result["language"]),
             duration=duration,
+            **segment_certainty([
+                (s["no_speech_prob"], s["compression_ratio"], s["avg_logprob"])
+                for s in result["segments"]
+            ]),
+            decode_passes=max(
+                (
+                    1 + temperatures.index(s["temperature"])
+                    if s["temperature"] in temperatures
+                    else 1
+                    for s in result["segments"]
+                ),
+                default=1,
+            ),
         )
