@@ -63,7 +63,7 @@ SYNTHETIC = {
 PAUSE_BEFORE_REPLY_S = 0.6  # the trainee's pause after the client's last word
 MAX_PAUSE_S = 0.8  # a human clip is cut at its first longer pause: the turn would end there
 SILENT = 0.01  # a sample below this magnitude is silence (for the reply's last word)
-EXCHANGE_TIMEOUT_S = 120.0
+EXCHANGE_TIMEOUT_S = 300.0
 DEMO_TIMEOUT_S = 900.0
 STARTUP_RUNS = 5
 TICK = os.sysconf("SC_CLK_TCK")
@@ -162,9 +162,12 @@ class Lines:
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"no line matching {pattern!r} within {timeout:.0f} s")
-            stamp, line = self.queue.get(timeout=left)
+            try:
+                if left <= 0:
+                    raise queue.Empty
+                stamp, line = self.queue.get(timeout=left)
+            except queue.Empty:
+                raise TimeoutError(f"no line matching {pattern!r} within {timeout:.0f} s") from None
             self.seen.append((stamp, line))
             if line == "\0EOF":
                 tail = "\n".join(text for _, text in self.seen[-15:])
@@ -234,7 +237,7 @@ def practice_run(
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
-        with contextlib.suppress(TimeoutError, RuntimeError, queue.Empty):
+        with contextlib.suppress(TimeoutError, RuntimeError):
             lines.wait_for(r"\0NEVER", 5)  # keep the last exchange's profile lines
     waits = [r["last_word_to_scores_s"] for r in rows]
     return {
@@ -281,7 +284,7 @@ def demo_runs(langs: list[str], out: Path) -> dict[str, Any]:
     results = {}
     for lang in langs:
         argv = [sys.executable, "-m", "simulator", "demo", "--persona", PERSONAS[lang]]
-        results[lang] = timed_process([*argv, "--out", str(out)], DEMO_TIMEOUT_S)
+        results[lang] = attempt(timed_process, [*argv, "--out", str(out / lang)], DEMO_TIMEOUT_S)
         print(f"  demo {lang}: {results[lang]}", file=sys.stderr)
     return results
 
@@ -299,6 +302,15 @@ def startup_runs() -> dict[str, Any]:
 
 
 # --- the run -----------------------------------------------------------------------------------
+
+
+def attempt(part: Any, *args: Any) -> Any:
+    """Run one part; a failure is kept in the results as its message, and the rest goes on."""
+    try:
+        return part(*args)
+    except (RuntimeError, TimeoutError, OSError, subprocess.SubprocessError) as exc:
+        print(f"  failed: {exc}", file=sys.stderr)
+        return {"error": str(exc)[-2000:]}
 
 
 @contextlib.contextmanager
@@ -325,7 +337,7 @@ def machine() -> dict[str, Any]:
         ),
         platform.processor(),
     )
-    commit = subprocess.run(
+    commit = os.environ.get("BENCH_COMMIT") or subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
     ).stdout.strip()
     return {
@@ -357,13 +369,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         part["startup"] = startup_runs()
                     if "practice" in args.parts and harness is not None:
                         part["practice"] = {
-                            lang: practice_run(
-                                harness, lang, args.exchanges, root / lang, not args.no_profile
+                            lang: attempt(
+                                practice_run,
+                                harness,
+                                lang,
+                                args.exchanges,
+                                root / condition / lang,
+                                not args.no_profile,
                             )
                             for lang in args.langs
                         }
                     if "demo" in args.parts:
-                        part["demo"] = demo_runs(args.langs, root / "demo")
+                        part["demo"] = demo_runs(args.langs, root / condition / "demo")
                 part["load_after"] = os.getloadavg()
                 result["runs"][condition] = part
         finally:
