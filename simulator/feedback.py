@@ -24,6 +24,7 @@ from simulator.scoring.empathy import asked_for_advice
 from simulator.scoring.perspective import feedback_texts
 from simulator.scoring.phrasing import example_deflection, example_open_question, example_reflection
 from simulator.scoring.risk import risk_praise, risk_prompt
+from simulator.scoring.transcript import check_transcript
 from simulator.types import Act, ActKind, ClientTurn, Evidence, Feedback, Scores, Transcript
 
 MAX_SUGGESTIONS = 2
@@ -179,6 +180,15 @@ def _notice(scores: Scores, reply: Transcript | None, texts: dict[str, str],
             client_language=texts[f"language_names.{language}"],
         )
     return None
+
+
+def say_again(reply: Transcript, client: ClientTurn) -> str | None:
+    """When the transcript is unclear: the offer to say it again, with the doubtful words marked."""
+    check = check_transcript(reply, client.language)
+    if check.reliable:
+        return None
+    marked = _quote(mark_doubtful(reply.text, check.doubtful))
+    return _flatten(client)["notices.say_again"].format(marked=marked)
 
 
 def give_feedback(client: ClientTurn, scores: Scores, reply: Transcript | None = None) -> Feedback:

@@ -14,7 +14,7 @@ from pathlib import Path
 from simulator.audio import Audio, AudioIO, Synthesizer, Transcriber, VoiceSettings, write_wav
 from simulator.dialogue import first_turn, respond, yield_line
 from simulator.errors import AudioError, StorageError
-from simulator.feedback import give_feedback
+from simulator.feedback import give_feedback, say_again
 from simulator.persona import Persona, voice_for
 from simulator.scoring import SessionSummary, score_exchange, summarize_session
 from simulator.session_log import (
@@ -162,8 +162,15 @@ def iter_session(
     transcriber: Transcriber,
     log: SessionLog,
     seed: int = 0,
+    *,
+    ask_again: bool = False,
 ) -> Iterator[SessionEvent]:
-    """Run one session, yielding each client line, each scored exchange and the end."""
+    """Run one session, yielding each client line, each scored exchange and the end.
+
+    With ``ask_again`` (live practice) a reply whose transcript is unclear is not scored at once:
+    the trainee sees "I couldn't make that out clearly" with the doubtful words marked and may
+    say it again, up to MAX_RETRIES times; the last try is scored (without praise) whatever it is.
+    """
     log.start(persona, seed)
     turn = first_turn(persona, seed)
     state = turn.state
@@ -188,15 +195,19 @@ def iter_session(
                 reply_path = log.folder / f"{index + 1:02d}-reply.wav"
                 write_wav(reply_path, reply.audio)
                 transcript = stretches.result(reply.audio)
-                break
             except StorageError:
                 raise
             except AudioError as exc:
                 if attempt == MAX_RETRIES:
                     raise
                 yield NoReply(index, f"{exc} — try again?", attempt)
+                continue
             finally:
                 stretches.close()
+            unclear = say_again(transcript, turn) if ask_again else None
+            if unclear is None or attempt == MAX_RETRIES:
+                break
+            yield NoReply(index, unclear, attempt)
         scores = score_exchange(
             turn,
             transcript,
