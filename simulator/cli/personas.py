@@ -6,6 +6,7 @@ import argparse
 import json
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -314,6 +315,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         console.print(f"[bold]{shown(persona.name)}[/bold] — {shown(persona.situation)}")
     replies = _replies(args, persona)
     index = 0
+    examples_used: Counter[str] = Counter()  # one wording at most twice per session
     while turn is not None:
         if not args.json:
             show_client(console, index, turn.text, turn.state)
@@ -322,7 +324,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             break
         transcript = Transcript.from_text(reply, persona.language)
         scores = score_exchange(turn, transcript)
-        feedback = give_feedback(turn, scores)
+        feedback = give_feedback(turn, scores, transcript, examples_used)
         step = respond(persona, index, turn.state, scores, args.seed)
         if args.json:
             exchange = Exchange(index, turn, transcript, scores, feedback, step.state)
