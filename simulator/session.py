@@ -7,6 +7,7 @@ This module sees only the adapter protocols of ``simulator.audio``, never a conc
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from simulator.dialogue import first_turn, respond, yield_line
 from simulator.errors import AudioError, StorageError
 from simulator.feedback import give_feedback, say_again
 from simulator.persona import Persona, voice_for
+from simulator.phases import PhaseClock, exchange_timings
 from simulator.scoring import SessionSummary, score_exchange, summarize_session
 from simulator.session_log import (
     LOG_NAME,
@@ -63,7 +65,15 @@ class SessionEnd:
     summary: SessionSummary
 
 
-SessionEvent = ClientLine | NoReply | Exchange | SessionEnd
+@dataclass(frozen=True)
+class ExchangeTimings:
+    """Where the time of the exchange just shown went (the ``timings`` of its log record)."""
+
+    index: int
+    timings: Mapping[str, float]
+
+
+SessionEvent = ClientLine | NoReply | Exchange | ExchangeTimings | SessionEnd
 
 
 class SessionLog:
@@ -182,21 +192,28 @@ def iter_session(
     examples_used: Counter[str] = Counter()  # one wording at most twice per session
     while True:
         voice = voice_for(persona, turn.state)
+        synthesis_began = time.monotonic()
         client_audio = synthesizer.synthesize(turn.text, voice)
         client_path = log.folder / f"{index + 1:02d}-client.wav"
         write_wav(client_path, client_audio)
+        synthesize_s = time.monotonic() - synthesis_began
         yield ClientLine(index, turn, client_path)
         if voice not in yield_audio:  # the yield line in this turn's voice, made once per voice
+            synthesis_began = time.monotonic()
             yield_audio[voice] = synthesizer.synthesize(yield_line(persona), voice)
+            synthesize_s += time.monotonic() - synthesis_began
         audio_io.play(client_audio, yield_audio[voice])
         for attempt in range(1, MAX_RETRIES + 1):
             # Stretches of the reply are transcribed while the trainee is still talking.
             stretches = StretchTranscriber(transcriber, persona.language)
             try:
                 reply = audio_io.record_reply(turn.state, stretches.submit)
+                wait = PhaseClock()  # the turn is over: the trainee now waits for the scores
                 reply_path = log.folder / f"{index + 1:02d}-reply.wav"
                 write_wav(reply_path, reply.audio)
+                wait.lap("save_reply")
                 transcript = stretches.result(reply.audio)
+                wait.lap("transcribe")
             except StorageError:
                 raise
             except AudioError as exc:
@@ -216,11 +233,14 @@ def iter_session(
             response_latency_s=reply.response_latency_s,
             client_duration_s=client_audio.duration,
         )
+        wait.lap("score")
         feedback = give_feedback(turn, scores, transcript, examples_used)
+        wait.lap("feedback")
         all_scores.append(scores)
         client_speech_s.append(client_audio.duration)
         step = respond(persona, index, turn.state, scores, seed)
         state = step.state
+        wait.lap("respond")
         exchange = Exchange(
             index=index,
             client=turn,
@@ -233,8 +253,10 @@ def iter_session(
             response_latency_s=reply.response_latency_s,
             client_stopped=reply.client_stopped,
         )
-        log.exchange(exchange)
+        timings = exchange_timings(synthesize_s, wait, stretches.timings, transcript)
+        log.exchange(exchange, timings)
         yield exchange
+        yield ExchangeTimings(index, timings)
         index += 1
         if step.next_turn is None:
             closing = step.closing_line
