@@ -61,6 +61,7 @@ SYNTHETIC = {
     "Dat moet echt zwaar voor u zijn.",
 }
 PAUSE_BEFORE_REPLY_S = 0.6  # the trainee's pause after the client's last word
+SAY_AGAIN_TRIES = 3  # the program may offer to hear an unclear reply again (twice)
 MAX_PAUSE_S = 0.8  # a human clip is cut at its first longer pause: the turn would end there
 SILENT = 0.01  # a sample below this magnitude is silence (for the reply's last word)
 EXCHANGE_TIMEOUT_S = 300.0
@@ -209,20 +210,26 @@ def practice_run(
             # The line starts playing just after it is shown; answer after a breath.
             time.sleep(max(0.0, shown + client.duration + PAUSE_BEFORE_REPLY_S - time.monotonic()))
             cpu_reply = cpu_s(proc.pid)
-            player = harness.play_into_mic(reply, name=f"{lang}-{n}")
-            player.wait(timeout=120)
-            ended = time.monotonic()  # paplay returns once the sink has played the last sample
-            cpu_ended = cpu_s(proc.pid)
-            scored, _ = lines.wait_for(r"^\s+You:", EXCHANGE_TIMEOUT_S)
-            cpu_scored = cpu_s(proc.pid)
+            for attempt in range(1, SAY_AGAIN_TRIES + 1):
+                player = harness.play_into_mic(reply, name=f"{lang}-{n}-{attempt}")
+                player.wait(timeout=120)
+                ended = time.monotonic()  # paplay returns once the sink has played the last sample
+                cpu_ended = cpu_s(proc.pid)
+                # The first line after the reply: its scores, or an offer to say it again.
+                answered, shown_line = lines.wait_for(r"\S", EXCHANGE_TIMEOUT_S)
+                cpu_scored = cpu_s(proc.pid)
+                if re.match(r"^\s+You:", shown_line.string) or attempt == SAY_AGAIN_TRIES:
+                    break
+                time.sleep(PAUSE_BEFORE_REPLY_S)  # unclear: the trainee says it again
             after_word = reply.duration - last_word_s(reply)
             rows.append(
                 {
                     "exchange": n,
                     "reply": kind,
                     "reply_s": round(reply.duration, 2),
-                    "end_to_scores_s": round(scored - ended, 3),
-                    "last_word_to_scores_s": round(float(scored - ended + after_word), 3),
+                    "tries": attempt,
+                    "end_to_scores_s": round(answered - ended, 3),
+                    "last_word_to_scores_s": round(float(answered - ended + after_word), 3),
                     "cpu_wait_s": round(cpu_scored - cpu_ended, 2),
                     "cpu_reply_s": round(cpu_ended - cpu_reply, 2),
                     "cpu_client_line_s": round(cpu_reply - cpu_shown, 2),

@@ -58,10 +58,13 @@ def run_session(
     log: SessionLog,
     seed: int,
     profile: bool = False,
+    *,
+    ask_again: bool = False,
 ) -> int:
     """Run a whole session, printing each step; the log survives an interruption.
 
-    With ``profile``, each exchange is followed by where its time went.
+    With ``profile``, each exchange is followed by where its time went. With ``ask_again``, an
+    unclear reply may be said again (live practice; a demo's replies are fixed recordings).
     """
     from simulator.cli.render import show_client, show_exchange, show_summary, state_line
     from simulator.phases import profile_lines
@@ -76,7 +79,10 @@ def run_session(
     _warm_up(transcriber, persona.language)
     synthesizer = EspeakSynthesizer()
     try:
-        for event in iter_session(persona, audio_io, synthesizer, transcriber, log, seed):
+        events = iter_session(
+            persona, audio_io, synthesizer, transcriber, log, seed, ask_again=ask_again
+        )
+        for event in events:
             if isinstance(event, ClientLine):
                 show_client(console, event.index, event.turn.text, event.turn.state)
             elif isinstance(event, NoReply):
@@ -158,7 +164,9 @@ def _practice(args: argparse.Namespace) -> int:
         )
         console.print(f"[dim]Speak after the client; {hint}. Ctrl-C stops.[/dim]")
         log = SessionLog.create(root, persona.id, "practice", _settings(args, decode))
-        return run_session(console, persona, audio_io, transcriber, log, args.seed, args.profile)
+        return run_session(
+            console, persona, audio_io, transcriber, log, args.seed, args.profile, ask_again=True
+        )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
