@@ -18,7 +18,9 @@ from simulator.dialogue import first_turn, respond, yield_line
 from simulator.errors import AudioError, StorageError
 from simulator.feedback import give_feedback
 from simulator.persona import Persona, voice_for
+from simulator.ports import TextEncoder
 from simulator.scoring import SessionSummary, score_exchange, summarize_session, summary_to_dict
+from simulator.scoring.hybrid import prepare
 from simulator.scoring.serialize import result_to_dict
 from simulator.storage import append_private
 from simulator.stretches import StretchTranscriber
@@ -108,8 +110,13 @@ def iter_session(
     transcriber: Transcriber,
     log: SessionLog,
     seed: int = 0,
+    encoder: TextEncoder | None = None,
 ) -> Iterator[SessionEvent]:
-    """Run one session, yielding each client line, each scored exchange and the end."""
+    """Run one session, yielding each client line, each scored exchange and the end.
+
+    With an ``encoder`` replies are scored by the hybrid scorer; the client's line is embedded
+    while it plays.
+    """
     log.append(
         {
             "type": "start",
@@ -134,6 +141,8 @@ def iter_session(
         if voice not in yield_audio:  # the yield line in this turn's voice, made once per voice
             yield_audio[voice] = synthesizer.synthesize(yield_line(persona), voice)
         audio_io.play(client_audio, yield_audio[voice])
+        if encoder is not None:
+            prepare(turn, encoder)  # while the line plays: the reply's scoring then embeds only it
         for attempt in range(1, MAX_RETRIES + 1):
             # Stretches of the reply are transcribed while the trainee is still talking.
             stretches = StretchTranscriber(transcriber, persona.language)
@@ -156,6 +165,7 @@ def iter_session(
             transcript,
             response_latency_s=reply.response_latency_s,
             client_duration_s=client_audio.duration,
+            encoder=encoder,
         )
         feedback = give_feedback(turn, scores)
         all_scores.append(scores)

@@ -142,6 +142,10 @@ class Scores:
     acts: tuple[Act, ...]
     evidence: tuple[Evidence, ...] = ()
     pacing_metrics: PacingMetrics | None = None
+    # The harm head's calibrated probability that the reply as a whole is harmful (None when
+    # scored by the rules alone). ``harm_flagged``: a harmful act, or this at the threshold.
+    harm_probability: float | None = None
+    harm_flagged: bool = False
 
 
 @dataclass(frozen=True)

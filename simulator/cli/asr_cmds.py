@@ -11,6 +11,7 @@ from rich.console import Console
 from simulator.audio import read_audio
 from simulator.cli import options
 from simulator.cli.render import show_scores
+from simulator.encoder import shared_encoder
 from simulator.errors import SimulatorError
 from simulator.feedback import give_feedback
 from simulator.models import BUNDLED, model_dir
@@ -66,7 +67,7 @@ def _score_batch(path: Path) -> int:
             ) from exc
         if client.language not in ("en", "fi", "nl"):
             raise SimulatorError(f"{path}:{number}: lang must be en, fi or nl")
-        scores = score_exchange(client, reply)
+        scores = score_exchange(client, reply, encoder=shared_encoder())
         print(json.dumps(result_to_dict(scores, give_feedback(client, scores)), ensure_ascii=False))
     return 0
 
@@ -94,7 +95,7 @@ def _score(args: argparse.Namespace) -> int:
         state = EmotionalState(emotion=args.emotion, intensity=0.6)
         client = ClientTurn(text=args.client, state=state, language=args.lang)
         reply = Transcript.from_text(args.reply, args.lang)
-    scores = score_exchange(client, reply)
+    scores = score_exchange(client, reply, encoder=shared_encoder())
     feedback = give_feedback(client, scores)
     if args.json:
         result = result_to_dict(scores, feedback)

@@ -243,6 +243,7 @@ def _state(state: EmotionalState) -> dict[str, Any]:
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Play a session in text: replies are scored for real and the client reacts."""
     from simulator.cli.render import show_client, show_scores, state_line
+    from simulator.encoder import shared_encoder
     from simulator.feedback import give_feedback
     from simulator.scoring import score_exchange
     from simulator.scoring.serialize import result_to_dict
@@ -265,7 +266,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         reply = next(replies, None)
         if reply is None:
             break
-        scores = score_exchange(turn, Transcript.from_text(reply, persona.language))
+        scores = score_exchange(
+            turn, Transcript.from_text(reply, persona.language), encoder=shared_encoder()
+        )
         feedback = give_feedback(turn, scores)
         step = respond(persona, index, turn.state, scores, args.seed)
         record: dict[str, Any] = {

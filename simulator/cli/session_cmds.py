@@ -13,6 +13,7 @@ from rich.console import Console
 from simulator.audio import AudioIO, Transcriber
 from simulator.cli import options
 from simulator.cli.render import show_client, show_exchange, show_summary, state_line
+from simulator.encoder import shared_encoder
 from simulator.errors import SimulatorError
 from simulator.persona import Persona, find_persona
 from simulator.scoring import score_exchange
@@ -37,7 +38,7 @@ def sessions_root() -> Path:
 
 
 def _warm_up(transcriber: Transcriber, language: Language) -> None:
-    """Load the Whisper model and the scorer's word forms while the client speaks."""
+    """Load Whisper, the sentence encoder, the heads and the word lists while the client speaks."""
     load = getattr(transcriber, "load", None)
 
     def run() -> None:
@@ -46,7 +47,13 @@ def _warm_up(transcriber: Transcriber, language: Language) -> None:
             if callable(load):
                 load()
         client = ClientTurn("I have waited all week.", EmotionalState("calm", 0.5), (), language)
-        score_exchange(client, Transcript.from_text("You have waited all week.", language))
+        with contextlib.suppress(SimulatorError):
+            shared_encoder().load()
+        score_exchange(
+            client,
+            Transcript.from_text("You have waited all week.", language),
+            encoder=shared_encoder(),
+        )
 
     threading.Thread(target=run, name="warm-up", daemon=True).start()
 
@@ -66,7 +73,10 @@ def run_session(
     _warm_up(transcriber, persona.language)
     synthesizer = EspeakSynthesizer()
     try:
-        for event in iter_session(persona, audio_io, synthesizer, transcriber, log, seed):
+        events = iter_session(
+            persona, audio_io, synthesizer, transcriber, log, seed, encoder=shared_encoder()
+        )
+        for event in events:
             if isinstance(event, ClientLine):
                 show_client(console, event.index, event.turn.text, event.turn.state)
             elif isinstance(event, NoReply):

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from simulator.ports import TextEncoder
 from simulator.scoring.acts import classify_acts
 from simulator.scoring.empathy import score_empathy
+from simulator.scoring.hybrid import hybrid_acts, is_flagged
 from simulator.scoring.listening import score_listening
 from simulator.scoring.pacing import pacing_metrics, score_pacing
 from simulator.types import ClientTurn, Evidence, Scores, Transcript
@@ -22,10 +24,19 @@ def score_exchange(
     *,
     response_latency_s: float | None = None,
     client_duration_s: float | None = None,
+    encoder: TextEncoder | None = None,
 ) -> Scores:
-    """Scores of the trainee's reply to one client line; pacing is None for typed text."""
+    """Scores of the trainee's reply to one client line; pacing is None for typed text.
+
+    With an ``encoder`` the acts come from the hybrid scorer (rules and learned heads, see
+    ``hybrid.py``); without one, from the rules alone.
+    """
     language = client.language
-    acts = classify_acts(reply.text, language, client, reply.words)
+    p_harm: float | None = None
+    if encoder is not None:
+        acts, p_harm = hybrid_acts(reply.text, language, client, reply.words, encoder)
+    else:
+        acts = classify_acts(reply.text, language, client, reply.words)
     listening, ev_l = score_listening(acts, client, reply.text)
     if response_latency_s is not None and response_latency_s < 0:
         ev_l = (*ev_l, Evidence("listening", TALKED_OVER, "started talking over the client",
@@ -45,4 +56,6 @@ def score_exchange(
         acts=acts,
         evidence=(*ev_l, *ev_e, *ev_p),  # type: ignore[arg-type]
         pacing_metrics=metrics,
+        harm_probability=p_harm,
+        harm_flagged=is_flagged(acts, p_harm),
     )

@@ -41,4 +41,10 @@ def result_to_dict(scores: Scores, feedback: Feedback) -> dict[str, object]:
             for e in scores.evidence
         ],
         "pacing": pacing,
+        "harm": {
+            "probability": (
+                None if scores.harm_probability is None else round(scores.harm_probability, 3)
+            ),
+            "flagged": scores.harm_flagged,
+        },
     }
