@@ -40,9 +40,9 @@ from logreg import Array, Fitted, cross_fit, ece, reliability  # noqa: E402
 
 from simulator.scoring.acts import MI_INCONSISTENT, client_context  # noqa: E402
 from simulator.scoring.hybrid import GROUP  # noqa: E402
-from simulator.scoring.sentence import classify_traced  # noqa: E402
+from simulator.scoring.sentence import Basis, classify_traced  # noqa: E402
 from simulator.scoring.text import lexicon, split_sentences  # noqa: E402
-from simulator.types import ClientTurn, EmotionalState  # noqa: E402
+from simulator.types import ActKind, ClientTurn, EmotionalState  # noqa: E402
 
 HEADS = REPO / "simulator" / "scoring" / "heads"
 ANNOMI_MAIN = {"question": "question", "reflection": "reflection",
@@ -149,6 +149,7 @@ class Trained:
 
 def train_head(
     name: str, rows: Sequence[Row], x: Array, c: Array, label: str, corpus_weight: float,
+    client_options: Sequence[bool] = (False,),
 ) -> Trained | None:
     """Fit one head on the rows that carry ``label``; choose client features by fold loss."""
     index = np.array([i for i, r in enumerate(rows) if getattr(r, label) is not None])
@@ -168,7 +169,7 @@ def train_head(
     weight = np.array([corpus_weight if rows[i].source != "annomi" else 1.0 for i in index])
     best: Trained | None = None
     best_loss = np.inf
-    for uses_client in (False, True):
+    for uses_client in client_options:
         feats = np.hstack([x[index], x[index] * c[index]]) if uses_client else x[index]
         f = cross_fit(feats, y, len(classes), groups, sample_weight=weight)
         loss = float(-np.mean(np.log(np.clip(f.oof_probs[np.arange(len(y)), y], 1e-12, 1))))
@@ -205,12 +206,16 @@ def fold_probs(t: Trained | None, n_rows: int) -> list[dict[str, float] | None]:
 def rule_table(rows: Sequence[Row], main: list[dict[str, float] | None]) -> dict[str, float]:
     """Measured precision of each rule act on one-sentence in-domain replies, by agreement.
 
+    In-domain: the corpus development half when present, else the team's development sets
+    (on which the rules were written, so their precision there is optimistic).
+
     Right means the act is the gold main act or one of its alternatives. Smoothed (k+1)/(n+2);
     a key is written only with at least 5 examples (the scorer backs off to coarser keys).
     """
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    source = "corpus" if any(r.source == "corpus" for r in rows) else "testset"
     for r, probs in zip(rows, main, strict=True):
-        if r.source == "annomi" or probs is None or len(split_sentences(r.reply)) != 1:
+        if r.source != source or probs is None or len(split_sentences(r.reply)) != 1:
             continue
         lex = lexicon(r.lang)
         turn = ClientTurn(r.client, EmotionalState("calm", 0.5), (), r.lang)  # type: ignore[arg-type]
@@ -232,25 +237,35 @@ def _final_probs(t: Trained | None, x: Array, c: Array, i: int) -> dict[str, flo
     return dict(zip(t.classes, (p / p.sum()).tolist(), strict=True))
 
 
+def _right(r: Row, kind: str) -> bool:
+    """An AnnoMI utterance is right when the act's group is the experts' main behaviour."""
+    return GROUP[kind] == r.main if r.source == "annomi" else kind in r.accepted  # type: ignore[index]
+
+
 def tune(
     rows: Sequence[Row], heads: dict[str, Trained | None], x: Array, c: Array,
     rule_precision: dict[str, float],
-) -> tuple[float, float, list[tuple[float, bool]]]:
-    """The override and harm thresholds, chosen on fold predictions of in-domain replies.
+) -> tuple[dict[str, float], float, list[tuple[float, bool]]]:
+    """The override and harm thresholds, chosen on fold predictions of one-sentence examples.
 
-    Override: the main-head probability above which the model overrules a "content" rule, the
-    one that gets most one-sentence replies right (gold or alternative). Harm threshold: the
-    lowest that keeps false harm flags at or under 4 % of the harmless replies.
-    Returns both and the (confidence, right) pairs of the chosen acts, for calibration.
+    Overrides (per basis, the main-head probability above which the model overrules a rule
+    act): the grid point that maximises the mean of two accuracies, on AnnoMI (even) utterances
+    (right = the act's group is the experts' main behaviour) and on in-domain replies (right =
+    gold act or alternative; the corpus when present, else the team's development sets).
+    Harm threshold: the lowest that keeps false harm flags at or under 4 % of the harmless
+    in-domain replies. Returns both and the (confidence, right) pairs of the in-domain acts.
     """
     from simulator.scoring import hybrid
 
     main = fold_probs(heads["main"], len(rows))
     act = fold_probs(heads["act"], len(rows))
     harm = fold_probs(heads["harm"], len(rows))
+    tuning = "corpus" if any(r.source == "corpus" for r in rows) else "testset"
     cases = []
     for i, r in enumerate(rows):
-        if r.source == "annomi" or main[i] is None or len(split_sentences(r.reply)) != 1:
+        if r.source not in ("annomi", tuning) or main[i] is None:
+            continue
+        if len(split_sentences(r.reply)) != 1:
             continue
         lex = lexicon(r.lang)
         turn = ClientTurn(r.client, EmotionalState("calm", 0.5), (), r.lang)  # type: ignore[arg-type]
@@ -258,18 +273,37 @@ def tune(
         reading = hybrid.Reading(main[i], _final_probs(heads["open"], x, c, i),  # type: ignore[arg-type]
                                  _final_probs(heads["complex"], x, c, i), act[i])
         cases.append((r, kind, basis, reading, (harm[i] or {}).get("harmful")))
-    best = (-1.0, 0.6)
-    for override in (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01):
-        right = sum(hybrid.decide(k, b, rd, override, rule_precision)[0] in r.accepted
-                    for r, k, b, rd, _ in cases)
-        print(f"  override {override:.2f}: {right}/{len(cases)} one-sentence replies right")
-        best = max(best, (right / max(len(cases), 1), override))
-    override = best[1]
-    decided = [(hybrid.decide(k, b, rd, override, rule_precision), r) for r, k, b, rd, _ in cases]
+    annomi_cases = [cs for cs in cases if cs[0].source == "annomi"]
+    own = [cs for cs in cases if cs[0].source != "annomi"]
+
+    def accuracy(subset: list[tuple[Row, ActKind, Basis, hybrid.Reading, float | None]],
+                 limits: dict[str, float]) -> float:
+        got = [_right(r, hybrid.decide(k, b, rd, limits, rule_precision)[0])
+               for r, k, b, rd, _ in subset]
+        return float(np.mean(got)) if got else 0.0
+
+    grid = (0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, hybrid.NEVER)
+    best: tuple[float, dict[str, float]] = (-1.0, dict(hybrid.DEFAULT_OVERRIDES))
+    for content in grid:
+        for form in grid[3:]:
+            for lex_limit in grid[3:]:
+                for harmful in grid[4:]:
+                    limits = {"content": content, "form": form, "lexicon": lex_limit,
+                              "harmful": harmful}
+                    score = (accuracy(annomi_cases, limits) + accuracy(own, limits)) / 2
+                    if score > best[0] + 1e-9:
+                        best = (score, limits)
+    overrides = best[1]
+    rules_only = dict.fromkeys(("content", "form", "lexicon", "harmful"), hybrid.NEVER)
+    print(f"  overrides {overrides}: AnnoMI one-sentence utterances "
+          f"{accuracy(annomi_cases, overrides):.3f} (rules {accuracy(annomi_cases, rules_only):.3f}"
+          f", n={len(annomi_cases)}); {tuning} one-sentence replies {accuracy(own, overrides):.3f}"
+          f" (rules {accuracy(own, rules_only):.3f}, n={len(own)}); fold predictions")
+    decided = [(hybrid.decide(k, b, rd, overrides, rule_precision), r) for r, k, b, rd, _ in own]
     pairs = [(conf, kind in r.accepted) for (kind, conf, _), r in decided]
     harm_threshold = 0.5
     labelled = [(r.harmful, kind in MI_INCONSISTENT, p) for ((kind, _, _), r), (*_, p)
-                in zip(decided, cases, strict=True) if p is not None and r.harmful is not None]
+                in zip(decided, own, strict=True) if p is not None and r.harmful is not None]
     if labelled:
         harmless = [(ruled, p) for h, ruled, p in labelled if not h]
         for t in np.linspace(0.3, 0.95, 27):
@@ -282,8 +316,8 @@ def tune(
         recall = [ruled or p >= harm_threshold for h, ruled, p in labelled if h]
         flags = [ruled or p >= harm_threshold for ruled, p in harmless]
         print(f"  harm threshold {harm_threshold}: recall {np.mean(recall):.3f}, false flags "
-              f"{np.mean(flags):.3f} (fold predictions, one-sentence replies)")
-    return override, harm_threshold, pairs
+              f"{np.mean(flags):.3f} (fold predictions, one-sentence {tuning} replies)")
+    return overrides, harm_threshold, pairs
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -300,11 +334,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "main": train_head("main", rows, x, c, "main", args.corpus_weight),
         "open": train_head("open", rows, x, c, "form", args.corpus_weight),
         "complex": train_head("complex", rows, x, c, "depth", args.corpus_weight),
-        "act": train_head("act", rows, x, c, "act", args.corpus_weight),
-        "harm": train_head("harm", rows, x, c, "harmful", args.corpus_weight),
+        "act": train_head("act", rows, x, c, "act", args.corpus_weight, (False, True)),
+        "harm": train_head("harm", rows, x, c, "harmful", args.corpus_weight, (False, True)),
     }
     precision = rule_table(rows, fold_probs(heads["main"], len(rows)))
-    override, harm_threshold, pairs = tune(rows, heads, x, c, precision)
+    overrides, harm_threshold, pairs = tune(rows, heads, x, c, precision)
     conf = np.array([p for p, _ in pairs])
     right = np.array([float(ok) for _, ok in pairs])
     if len(pairs):
@@ -313,7 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{reliability(conf, right)}")
     cal: dict[str, object] = {
         "rule_precision": precision,
-        "override": override,
+        "override": overrides,
         "harm_threshold": harm_threshold,
         "trained_on": dict(Counter(r.source for r in rows)),
     }

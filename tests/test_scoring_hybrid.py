@@ -7,6 +7,8 @@ from simulator.scoring.hybrid import Reading, decide, flag_harm, rule_confidence
 from simulator.types import Act
 
 TABLE = {"open_question|form|agree": 0.9, "information|agree": 0.6, "*|disagree": 0.3}
+LIMITS = {"content": 0.7, "form": 1.01, "lexicon": 1.01, "harmful": 1.01}
+ALL = {"content": 0.5, "form": 0.9, "lexicon": 0.9, "harmful": 1.01}
 
 
 def reading(main: str, p: float = 0.9, **extra: dict[str, float]) -> Reading:
@@ -17,16 +19,24 @@ def reading(main: str, p: float = 0.9, **extra: dict[str, float]) -> Reading:
 
 def test_lexicon_and_form_acts_stand_against_the_model() -> None:
     """A question form or a word-list phrase is kept even when the model disagrees."""
-    kind, conf, by = decide("open_question", "form", reading("reflection", 0.99), 0.5, TABLE)
+    kind, conf, by = decide("open_question", "form", reading("reflection", 0.99), LIMITS, TABLE)
     assert (kind, by) == ("open_question", "rule")
     assert conf == 0.3
-    kind, _, by = decide("judgement", "lexicon", reading("input"), 0.5, TABLE)
+    kind, _, by = decide("judgement", "lexicon", reading("input"), LIMITS, TABLE)
     assert (kind, by) == ("judgement", "rule+model")
+    kind, _, by = decide("judgement", "lexicon", reading("reflection", 0.99), ALL, TABLE)
+    assert (kind, by) == ("judgement", "rule")
+
+
+def test_a_low_lexicon_threshold_lets_the_model_overrule_a_good_phrase() -> None:
+    """With a lexicon threshold below 1 a confident head overrules a non-harmful phrase act."""
+    kind, _, by = decide("affirmation", "lexicon", reading("reflection", 0.95), ALL, TABLE)
+    assert (kind, by) == ("simple_reflection", "model")
 
 
 def test_agreeing_model_marks_rule_plus_model_with_measured_precision() -> None:
     """When the main head agrees with a form act, the agreeing precision is the confidence."""
-    kind, conf, by = decide("open_question", "form", reading("question"), 0.5, TABLE)
+    kind, conf, by = decide("open_question", "form", reading("question"), LIMITS, TABLE)
     assert (kind, conf, by) == ("open_question", 0.9, "rule+model")
 
 
@@ -34,12 +44,12 @@ def test_model_overrules_a_content_guess_only_above_the_override() -> None:
     """A content-weighing act gives way to a confident head, not to a hesitant one."""
     depth = {"simple": 0.2, "complex": 0.8}
     kind, conf, by = decide(
-        "information", "content", reading("reflection", 0.85, complex=depth), 0.7, TABLE
+        "information", "content", reading("reflection", 0.85, complex=depth), LIMITS, TABLE
     )
     assert (kind, by) == ("complex_reflection", "model")
     assert abs(conf - 0.85 * 0.8) < 1e-9
     kind, _, by = decide(
-        "information", "content", reading("reflection", 0.6, complex=depth), 0.7, TABLE
+        "information", "content", reading("reflection", 0.6, complex=depth), LIMITS, TABLE
     )
     assert (kind, by) == ("information", "rule")
 
@@ -47,7 +57,7 @@ def test_model_overrules_a_content_guess_only_above_the_override() -> None:
 def test_model_names_the_input_kind_from_the_act_head() -> None:
     """An overruled statement becomes the act head's most probable act within the group."""
     act = {"judgement": 0.5, "information": 0.3, "complex_reflection": 0.2}
-    kind, conf, by = decide("simple_reflection", "content", reading("input", 0.9, act=act), 0.7)
+    kind, conf, by = decide("simple_reflection", "content", reading("input", 0.9, act=act), LIMITS)
     assert (kind, by) == ("judgement", "model")
     assert abs(conf - 0.9 * 0.5 / 0.8) < 1e-9
 
@@ -94,3 +104,37 @@ def test_main_act_puts_harm_first() -> None:
     best = main_act(good)
     assert best is not None and best.kind == "simple_reflection"
     assert main_act(()) is None
+
+
+def test_real_encoder_and_shipped_heads_on_plain_replies() -> None:
+    """With the real encoder and the shipped heads, plain replies get sensible acts and harm."""
+    from simulator.encoder import shared_encoder
+    from simulator.scoring import score_exchange
+    from simulator.scoring.learned import heads_available
+    from simulator.types import ClientTurn, EmotionalState, Transcript
+
+    assert heads_available(), "simulator/scoring/heads/main.npz is missing"
+    enc = shared_encoder()
+    client = ClientTurn("I've rung the housing office four times and nobody calls me back.",
+                        EmotionalState("angry", 0.7), (), "en")
+
+    def scored(reply: str) -> tuple[list[Act], bool]:
+        s = score_exchange(client, Transcript.from_text(reply, "en"), encoder=enc)
+        return list(s.acts), s.harm_flagged
+
+    cases = {
+        "What happened the last time you rang them?": "open_question",
+        "Did you get a reference number?": "closed_question",
+        "Mm-hm.": "encourager",
+    }
+    for reply, kind in cases.items():
+        acts, flagged = scored(reply)
+        assert [a.kind for a in acts] == [kind], reply
+        assert not flagged, reply
+    acts, flagged = scored("Four calls and not one answer, no wonder you're fed up with them.")
+    assert acts[0].kind in ("simple_reflection", "complex_reflection") and not flagged
+    acts, flagged = scored("You should just go down there and shout until somebody listens.")
+    assert flagged
+    for act in acts:
+        assert 0.0 <= act.confidence <= 1.0
+        assert act.decided_by in ("rule", "model", "rule+model")

@@ -6,12 +6,13 @@ Per sentence (see docs/scoring.md, "The hybrid scorer"):
 
 1. The rules give an act and how they reached it (``Basis``): a phrase of a word list, the
    question form, or a weighing of content words ("content").
-2. A "lexicon" or "form" act stands (encouragers, explicit markers, harmful phrases, question
-   form). It is "rule+model" when the main head's most probable group agrees, else "rule".
-3. A "content" act is where the rules guess. The main head (question / reflection / input /
-   other) decides the group when its probability reaches the calibrated ``override`` figure;
-   within the group the subtype heads choose open/closed and simple/complex, and the act head
-   the kind of input. "rule+model" when the group is the rules' own, else "model".
+2. When the main head's most probable group (question / reflection / input / other) is the
+   rule act's own, the act stands ("rule+model"); for a "content" question or reflection the
+   subtype heads choose open/closed and simple/complex.
+3. When it disagrees, the model overrules only if its probability reaches the calibrated
+   figure for that basis (``override`` in calibration.json: "content" lowest, "form" and
+   "lexicon" higher, a harmful act its own "harmful" figure); within its group the subtype
+   heads or the act head choose the act ("model"). Otherwise the rule act stands ("rule").
 4. The harm head reads the whole reply. When it reaches its threshold and no act of the reply is
    harmful yet, the sentence the act head finds most harmful becomes that harmful act ("model").
 """
@@ -50,7 +51,11 @@ GROUP: Mapping[ActKind, str] = {
     "encourager": "other",
     "other": "other",
 }
-DEFAULT_OVERRIDE = 0.6  # main-head probability a model decision needs when none is measured
+NEVER = 1.01  # an override threshold no probability reaches
+# Main-head probability the model needs to overrule a rule act, by basis, when none is measured.
+DEFAULT_OVERRIDES: Mapping[str, float] = {
+    "content": 0.6, "form": NEVER, "lexicon": NEVER, "harmful": NEVER
+}
 DEFAULT_HARM = 0.5  # harm-head probability that flags a reply when none is measured
 CLIENT_CACHE = 32  # client lines whose embeddings are kept
 
@@ -122,25 +127,25 @@ def decide(
     rule_kind: ActKind,
     basis: Basis,
     reading: Reading | None,
-    override: float = DEFAULT_OVERRIDE,
+    overrides: Mapping[str, float] | None = None,
     precision: Mapping[str, float] | None = None,
 ) -> tuple[ActKind, float, DecidedBy]:
-    """Combine the rules' act with the heads' reading of one sentence (steps 2 and 3 above)."""
+    """Combine the rules' act with the heads' reading of one sentence (steps 2 and 3 above).
+
+    ``overrides`` maps a basis to the main-head probability the model needs to overrule a rule
+    act of that basis (above 1: never); a harmful act has its own figure, "harmful".
+    """
     if reading is None:
         return rule_kind, rule_confidence(rule_kind, basis, False, precision), "rule"
+    limits = DEFAULT_OVERRIDES if overrides is None else overrides
     group, p_group = _top(reading.main)
-    agree = group == GROUP[rule_kind]
-    if basis != "content":
-        return rule_kind, rule_confidence(rule_kind, basis, agree, precision), (
-            "rule+model" if agree else "rule"
-        )
-    if agree:
-        if group in ("question", "reflection"):
+    if group == GROUP[rule_kind]:
+        if basis == "content" and group in ("question", "reflection"):
             kind, p_kind = _model_kind(group, reading, rule_kind)
             return kind, p_group * p_kind, "rule+model"
-        conf = max(p_group, rule_confidence(rule_kind, basis, True, precision))
-        return rule_kind, conf, "rule+model"
-    if p_group < override:
+        return rule_kind, rule_confidence(rule_kind, basis, True, precision), "rule+model"
+    key = "harmful" if rule_kind in MI_INCONSISTENT else basis
+    if p_group < limits.get(key, NEVER):
         return rule_kind, rule_confidence(rule_kind, basis, False, precision), "rule"
     kind, p_kind = _model_kind(group, reading, rule_kind)
     return kind, p_group * p_kind, "model"
@@ -269,12 +274,12 @@ def hybrid_acts(
     client_vec = _CLIENTS.get(client.text, encoder) if client is not None and client.text else None
     readings = [_read(v, client_vec) for v in vectors]
     cal = calibration()
-    override = float(cal.get("override", DEFAULT_OVERRIDE))
+    overrides = cal.get("override", DEFAULT_OVERRIDES)
     acts: list[Act] = []
     for sentence, (kind, basis), reading, span in zip(
         sentences, traced, readings, align(sentences, words), strict=True
     ):
-        final, conf, by = decide(kind, basis, reading, override)
+        final, conf, by = decide(kind, basis, reading, overrides)
         start, end = span if span else (None, None)
         acts.append(Act(final, sentence, start, end, round(conf, 3), by))
     p_harm = harm_probability(vectors, client_vec)
