@@ -250,6 +250,7 @@ schema_version: {SCHEMA_VERSION}
 id: {persona_id}            # must match the file name
 name: "{s["name"]}"
 language: {language}               # en, fi or nl; write the lines natively in it
+register: standard           # spoken, standard or formal: how this client really talks
 voice:
   preset: null               # synthesizer voice variant, e.g. m3 or f2
   rate: 1.0                  # base speaking-rate multiplier
@@ -259,6 +260,7 @@ voice:
     hopeful: {{rate: 1.0, pitch: 1}}
 situation: "{s["situation"]}"
 start:                       # emotions: calm angry anxious sad distrustful hopeful relieved
+                             # ashamed guilty defensive overwhelmed hopeless confused
   emotion: anxious
   intensity: 0.6             # 0-1; at end.walk_out_at the client walks out
   trust: 0.3                 # 0-1; trust opens the stages below

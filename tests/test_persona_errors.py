@@ -12,7 +12,10 @@ from simulator.persona import load_persona
 
 REPO = Path(__file__).resolve().parents[1]
 BROKEN = Path("tests/data/broken_personas")
-ENUM_EMOTIONS = "'calm', 'angry', 'anxious', 'sad', 'distrustful', 'hopeful' or 'relieved'"
+ENUM_EMOTIONS = (
+    "'calm', 'angry', 'anxious', 'sad', 'distrustful', 'hopeful', 'relieved', 'ashamed', "
+    "'guilty', 'defensive', 'overwhelmed', 'hopeless' or 'confused'"
+)
 
 # Schema errors: load_persona refuses the file with exactly these lines.
 SCHEMA_ERRORS: dict[str, list[str]] = {
@@ -22,11 +25,13 @@ SCHEMA_ERRORS: dict[str, list[str]] = {
     ],
     "duplicate-key": [":5: name: duplicate key"],
     "unknown-key": [
-        ":5: mood: unknown key; allowed here: schema_version, id, name, language, address, voice,"
-        " situation, start, goals, cues, stages, reactions, rules, end, max_turns, pacing,"
-        " practice_replies"
+        ":5: mood: unknown key; allowed here: schema_version, id, name, language, address,"
+        " register, voice, situation, start, goals, cues, stages, reactions, rules, end,"
+        " max_turns, practice_replies"
     ],
-    "unknown-nested-key": [":20: stages[1].lines[0].mood: unknown key; allowed here: text, cues"],
+    "unknown-nested-key": [
+        ":20: stages[1].lines[0].mood: unknown key; allowed here: text, cues, examples"
+    ],
     "missing-field": [
         ":16: stages[1].name: field required",
         ":16: stages[1].title: unknown key; allowed here:"
@@ -92,7 +97,7 @@ def test_schema_error_message(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(SCHEMA_ERRORS))
 def test_check_reports_schema_errors(name: str) -> None:
-    """check_persona_files reports schema errors as the same lines."""
+    """check_files reports schema errors as the same lines."""
     assert check_files([BROKEN / f"{name}.yaml"]) == expected(name, SCHEMA_ERRORS[name])
 
 

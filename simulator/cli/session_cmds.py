@@ -6,39 +6,37 @@ import argparse
 import contextlib
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import platformdirs
-from rich.console import Console
-
-from simulator.audio import AudioIO, Transcriber
 from simulator.cli import options
-from simulator.cli.render import show_client, show_exchange, show_summary, state_line
-from simulator.encoder import shared_encoder
+from simulator.cli.textsafe import shown
 from simulator.errors import SimulatorError
-from simulator.persona import Persona, find_persona
-from simulator.scoring import score_exchange
-from simulator.session import (
-    ClientLine,
-    NoReply,
-    SessionEnd,
-    SessionLog,
-    default_session_dir,
-    iter_session,
-)
-from simulator.stt import make_transcriber
-from simulator.tts import EspeakSynthesizer
 from simulator.types import ClientTurn, EmotionalState, Exchange, Language, Transcript
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from simulator.audio import AudioIO, Transcriber
+    from simulator.persona import Persona
+    from simulator.session import SessionLog
+
+# The commands import numpy, Whisper, the scorer and rich when they run, so `--help` starts fast.
 
 DEMO_PERSONA = "en-angry-caller"
 
 
 def sessions_root() -> Path:
     """Where sessions are kept unless ``--out`` says otherwise."""
+    import platformdirs
+
     return Path(platformdirs.user_data_dir("voice-roleplay")) / "sessions"
 
 
 def _warm_up(transcriber: Transcriber, language: Language) -> None:
     """Load Whisper, the sentence encoder, the heads and the word lists while the client speaks."""
+    from simulator.encoder import shared_encoder
+    from simulator.scoring import score_exchange
+
     load = getattr(transcriber, "load", None)
 
     def run() -> None:
@@ -63,13 +61,20 @@ def run_session(
     persona: Persona,
     audio_io: AudioIO,
     transcriber: Transcriber,
-    out: Path,
+    log: SessionLog,
     seed: int,
 ) -> int:
     """Run a whole session, printing each step; the log survives an interruption."""
-    log = SessionLog(out)
-    console.print(f"[bold]{persona.name}[/bold] ({persona.language}) — {persona.situation.strip()}")
-    console.print(f"[dim]Session folder: {out}[/dim]")
+    from simulator.cli.render import show_client, show_exchange, show_summary, state_line
+    from simulator.encoder import shared_encoder
+    from simulator.session import ClientLine, NoReply, SessionEnd, iter_session
+    from simulator.tts import EspeakSynthesizer
+
+    console.print(
+        f"[bold]{shown(persona.name)}[/bold] ({persona.language}) — "
+        f"{shown(persona.situation.strip())}"
+    )
+    console.print(f"[dim]Session folder: {shown(str(log.folder))}[/dim]")
     _warm_up(transcriber, persona.language)
     synthesizer = EspeakSynthesizer()
     try:
@@ -80,45 +85,63 @@ def run_session(
             if isinstance(event, ClientLine):
                 show_client(console, event.index, event.turn.text, event.turn.state)
             elif isinstance(event, NoReply):
-                console.print(f"  [red]{event.message}[/red]")
+                console.print(f"  [red]{shown(event.message)}[/red]")
             elif isinstance(event, Exchange):
                 show_exchange(console, event)
             elif isinstance(event, SessionEnd):
                 if event.closing_line:
-                    console.print(f"\n  [cyan]Client:[/cyan] {event.closing_line}")
+                    console.print(f"\n  [cyan]Client:[/cyan] {shown(event.closing_line)}")
                 console.print(
                     f"\n[bold]Session over: {event.outcome.replace('_', ' ')}[/bold]"
                     f" — client {state_line(event.state)}"
                 )
                 show_summary(console, event.summary)
-                console.print(f"[dim]Log: {event.log_path}[/dim]")
+                console.print(f"[dim]Log: {shown(str(event.log_path))}[/dim]")
     except KeyboardInterrupt:
-        log.append({"type": "end", "outcome": "interrupted"})
+        with contextlib.suppress(SimulatorError):
+            log.end("interrupted")
         raise
     except SimulatorError as exc:
-        log.append({"type": "end", "outcome": "error", "error": str(exc)})
+        with contextlib.suppress(SimulatorError):  # a full disk cannot take the end record either
+            log.end("error", error=str(exc))
         raise
     return 0
 
 
+def _settings(args: argparse.Namespace) -> dict[str, object]:
+    """The options that shaped the session, kept in its start record."""
+    keys = ("asr", "model", "beam", "trainee", "push_to_talk")
+    return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
+
+
 def _demo(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
     from simulator.fixtures import FixtureAudio
+    from simulator.persona import find_persona
+    from simulator.session import SessionLog
+    from simulator.stt import make_transcriber
 
     persona = find_persona(args.persona)
     audio_io = FixtureAudio(persona.id, plan=args.trainee)
     transcriber = make_transcriber(args.asr, args.model, persona.language, beam_size=args.beam)
-    out = args.out or default_session_dir(sessions_root(), persona.id)
+    log = SessionLog.create(args.out or sessions_root(), persona.id, "demo", _settings(args))
     console = Console(highlight=False)
     console.print("[dim]Demo: the trainee's replies are recorded fixtures; no microphone.[/dim]")
-    return run_session(console, persona, audio_io, transcriber, out, args.seed)
+    return run_session(console, persona, audio_io, transcriber, log, args.seed)
 
 
 def _practice(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
     from simulator.devices import LiveAudio
+    from simulator.persona import find_persona
+    from simulator.session import SessionLog
+    from simulator.stt import make_transcriber
 
     persona = find_persona(args.persona)
     transcriber = make_transcriber(args.asr, args.model, persona.language, beam_size=args.beam)
-    out = args.out or default_session_dir(sessions_root(), persona.id)
+    root = args.out or sessions_root()
     console = Console(highlight=False)
     # Opened first, so a machine without sound fails with its one line and nothing else;
     # closing waits for the client's last line to finish playing.
@@ -131,7 +154,8 @@ def _practice(args: argparse.Namespace) -> int:
             else "stop talking to end your turn; if you talk over the client, they stop for you"
         )
         console.print(f"[dim]Speak after the client; {hint}. Ctrl-C stops.[/dim]")
-        return run_session(console, persona, audio_io, transcriber, out, args.seed)
+        log = SessionLog.create(root, persona.id, "practice", _settings(args))
+        return run_session(console, persona, audio_io, transcriber, log, args.seed)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

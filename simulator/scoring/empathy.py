@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.scoring.features import emotion_of, feeling_words
+from simulator.scoring.features import emotion_of, feeling_words, same_feeling
 from simulator.scoring.text import (
     content_forms,
     find_terms,
@@ -33,7 +33,7 @@ _WARM_ACTS = frozenset({"simple_reflection", "complex_reflection", "summary", "o
 
 def asked_for_advice(client: ClientTurn) -> bool:
     """True when the client's line asks what to do (advice is then solicited)."""
-    toks = tokens(client.text)
+    toks = tokens(client.text, client.language)
     return bool(find_terms(lexicon(client.language).words("advice_requests"), toks))
 
 
@@ -43,10 +43,12 @@ def _reaction(acts: tuple[Act, ...], client: ClientTurn) -> Evidence | None:
     for act in acts:
         if act.kind not in _WARM_ACTS:
             continue
-        toks = tokens(act.text)
+        toks = tokens(act.text, lex.language)
         for term in feeling_words(toks, lex):
             group = emotion_of(term, lex)
-            if group == client.state.emotion and group not in _NEUTRAL_EMOTIONS:
+            if group in _NEUTRAL_EMOTIONS:
+                continue  # "Okay." or "fine" names no feeling
+            if same_feeling(group, client.state.emotion):
                 return Evidence("empathy", REACTION["strong"],
                                 f"named the client's feeling ({group})", act.text)
             weak = weak or Evidence("empathy", REACTION["weak"], "named a feeling", act.text)
@@ -76,7 +78,7 @@ def _exploration(acts: tuple[Act, ...], client: ClientTurn) -> Evidence | None:
     for act in acts:
         if act.kind != "open_question":
             continue
-        toks = tokens(act.text)
+        toks = tokens(act.text, lang)
         personal = shared_forms(content_forms(act.text, lang), client_forms) or feeling_words(
             toks, lex, ("generic",)
         )
