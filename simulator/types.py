@@ -80,6 +80,7 @@ class Transcript:
     no_speech_prob: float | None = None
     compression_ratio: float | None = None
     avg_logprob: float | None = None
+    decode_passes: int = 1  # times Whisper decoded the busiest window (2 after a fallback)
 
     def certainty(self) -> dict[str, float | None]:
         """Whisper's certainty fields by name, to carry over to a transcript built from this."""

@@ -63,11 +63,16 @@ def run_session(
     transcriber: Transcriber,
     log: SessionLog,
     seed: int,
+    profile: bool = False,
 ) -> int:
-    """Run a whole session, printing each step; the log survives an interruption."""
+    """Run a whole session, printing each step; the log survives an interruption.
+
+    With ``profile``, each exchange is followed by where its time went.
+    """
     from simulator.cli.render import show_client, show_exchange, show_summary, state_line
     from simulator.encoder import shared_encoder
-    from simulator.session import ClientLine, NoReply, SessionEnd, iter_session
+    from simulator.phases import profile_lines
+    from simulator.session import ClientLine, ExchangeTimings, NoReply, SessionEnd, iter_session
     from simulator.tts import EspeakSynthesizer
 
     console.print(
@@ -88,6 +93,9 @@ def run_session(
                 console.print(f"  [red]{shown(event.message)}[/red]")
             elif isinstance(event, Exchange):
                 show_exchange(console, event)
+            elif isinstance(event, ExchangeTimings) and profile:
+                for line in profile_lines(event.timings):
+                    console.print(f"  [dim]profile: {shown(line)}[/dim]")
             elif isinstance(event, SessionEnd):
                 if event.closing_line:
                     console.print(f"\n  [cyan]Client:[/cyan] {shown(event.closing_line)}")
@@ -128,7 +136,7 @@ def _demo(args: argparse.Namespace) -> int:
     log = SessionLog.create(args.out or sessions_root(), persona.id, "demo", _settings(args))
     console = Console(highlight=False)
     console.print("[dim]Demo: the trainee's replies are recorded fixtures; no microphone.[/dim]")
-    return run_session(console, persona, audio_io, transcriber, log, args.seed)
+    return run_session(console, persona, audio_io, transcriber, log, args.seed, args.profile)
 
 
 def _practice(args: argparse.Namespace) -> int:
@@ -155,7 +163,7 @@ def _practice(args: argparse.Namespace) -> int:
         )
         console.print(f"[dim]Speak after the client; {hint}. Ctrl-C stops.[/dim]")
         log = SessionLog.create(root, persona.id, "practice", _settings(args))
-        return run_session(console, persona, audio_io, transcriber, log, args.seed)
+        return run_session(console, persona, audio_io, transcriber, log, args.seed, args.profile)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
