@@ -16,7 +16,7 @@ from pathlib import Path
 from simulator.audio import Audio, AudioIO, Synthesizer, Transcriber, VoiceSettings, write_wav
 from simulator.dialogue import first_turn, respond, yield_line
 from simulator.errors import AudioError, StorageError
-from simulator.feedback import give_feedback
+from simulator.feedback import give_feedback, say_again
 from simulator.persona import Persona, voice_for
 from simulator.phases import PhaseClock, exchange_timings
 from simulator.ports import TextEncoder
@@ -175,10 +175,15 @@ def iter_session(
     transcriber: Transcriber,
     log: SessionLog,
     seed: int = 0,
+    *,
+    ask_again: bool = False,
     encoder: TextEncoder | None = None,
 ) -> Iterator[SessionEvent]:
     """Run one session, yielding each client line, each scored exchange and the end.
 
+    With ``ask_again`` (live practice) a reply whose transcript is unclear is not scored at once:
+    the trainee sees "I couldn't make that out clearly" with the doubtful words marked and may
+    say it again, up to MAX_RETRIES times; the last try is scored (without praise) whatever it is.
     With an ``encoder`` replies are scored by the hybrid scorer; the client's line is embedded
     while it plays.
     """
@@ -216,15 +221,19 @@ def iter_session(
                 wait.lap("save_reply")
                 transcript = stretches.result(reply.audio)
                 wait.lap("transcribe")
-                break
             except StorageError:
                 raise
             except AudioError as exc:
                 if attempt == MAX_RETRIES:
                     raise
                 yield NoReply(index, f"{exc} — try again?", attempt)
+                continue
             finally:
                 stretches.close()
+            unclear = say_again(transcript, turn) if ask_again else None
+            if unclear is None or attempt == MAX_RETRIES:
+                break
+            yield NoReply(index, unclear, attempt)
         scores = score_exchange(
             turn,
             transcript,

@@ -64,10 +64,13 @@ def run_session(
     log: SessionLog,
     seed: int,
     profile: bool = False,
+    *,
+    ask_again: bool = False,
 ) -> int:
     """Run a whole session, printing each step; the log survives an interruption.
 
-    With ``profile``, each exchange is followed by where its time went.
+    With ``profile``, each exchange is followed by where its time went. With ``ask_again``, an
+    unclear reply may be said again (live practice; a demo's replies are fixed recordings).
     """
     from simulator.cli.render import show_client, show_exchange, show_summary, state_line
     from simulator.encoder import shared_encoder
@@ -84,7 +87,8 @@ def run_session(
     synthesizer = EspeakSynthesizer()
     try:
         events = iter_session(
-            persona, audio_io, synthesizer, transcriber, log, seed, encoder=shared_encoder()
+            persona, audio_io, synthesizer, transcriber, log, seed, ask_again=ask_again,
+            encoder=shared_encoder(),
         )
         for event in events:
             if isinstance(event, ClientLine):
@@ -163,7 +167,9 @@ def _practice(args: argparse.Namespace) -> int:
         )
         console.print(f"[dim]Speak after the client; {hint}. Ctrl-C stops.[/dim]")
         log = SessionLog.create(root, persona.id, "practice", _settings(args))
-        return run_session(console, persona, audio_io, transcriber, log, args.seed, args.profile)
+        return run_session(
+            console, persona, audio_io, transcriber, log, args.seed, args.profile, ask_again=True
+        )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -19,6 +19,7 @@ from simulator.scoring.text import (
     find_terms,
     shared_forms,
     starts_with,
+    term_matches,
     term_positions,
     tokens,
 )
@@ -107,7 +108,9 @@ def classify_traced(text: str, lex: Lexicon, ctx: ClientContext) -> tuple[ActKin
     evaluation = starts_with(lex.words("evaluations"), s.core)
     if evaluation and len(s.core) - len(evaluation.split()) <= SOCIAL_SLACK and s.n2 == 0:
         return "other", "lexicon"
-    harm = _harm(s, lex)
+    if not s.is_question and is_offer(s, lex):
+        return "seeking_collaboration", "lexicon"
+    harm = _harm(s, lex, ctx)
     if harm is not None:
         return harm, "lexicon"
     if s.opens(lex, "advice_questions") and not s.has(lex, "tell_verbs"):
@@ -124,9 +127,28 @@ def classify_traced(text: str, lex: Lexicon, ctx: ClientContext) -> tuple[ActKin
     return _statement(s, lex, ctx, marker)
 
 
-def _harm(s: Sentence, lex: Lexicon) -> ActKind | None:
+def is_offer(s: Sentence, lex: Lexicon) -> bool:
+    """A concrete offer or commitment the worker makes: the last metre, a boundary with an offer.
+
+    "I don't know yet, but I'll check and ring you by Friday", "I can't lend you money, but I can
+    help you apply", "I can ask my team leader to call you today": the worker partners with the
+    client on a next step, so neither a deflection nor information. "I don't know" alone stays
+    a deflection; an offer that also judges or advises is coded by that.
+    """
+    return bool(s.has(lex, "offers")) and not s.has(lex, "judgement") and not s.has(lex, "advice")
+
+
+def _client_evaluation(judged: tuple[str, ...], s: Sentence, lex: Lexicon,
+                       ctx: ClientContext) -> bool:
+    """The evaluative words are the client's own, put in their mind: "You think it's ridiculous"."""
+    return bool(s.has(lex, "attributions")) and all(
+        term_matches(term, ctx.toks) >= 0 for term in judged)
+
+
+def _harm(s: Sentence, lex: Lexicon, ctx: ClientContext) -> ActKind | None:
     """Deflection, self-disclosure, reassurance or judgement, if the sentence is one."""
-    if s.has(lex, "judgement"):
+    judged = s.has(lex, "judgement")
+    if judged and not _client_evaluation(judged, s, lex, ctx):
         return "judgement"
     deflections = s.has(lex, "deflection")
     # "You're not sure" reflects the client; "I'm not sure" or "check online" deflects.
