@@ -33,7 +33,8 @@ def sessions_root() -> Path:
 
 
 def _warm_up(transcriber: Transcriber, language: Language) -> None:
-    """Load the Whisper model and the scorer's word forms while the client speaks."""
+    """Load Whisper, the sentence encoder, the heads and the word lists while the client speaks."""
+    from simulator.encoder import shared_encoder
     from simulator.scoring import score_exchange
 
     load = getattr(transcriber, "load", None)
@@ -44,7 +45,13 @@ def _warm_up(transcriber: Transcriber, language: Language) -> None:
             if callable(load):
                 load()
         client = ClientTurn("I have waited all week.", EmotionalState("calm", 0.5), (), language)
-        score_exchange(client, Transcript.from_text("You have waited all week.", language))
+        with contextlib.suppress(SimulatorError):
+            shared_encoder().load()
+        score_exchange(
+            client,
+            Transcript.from_text("You have waited all week.", language),
+            encoder=shared_encoder(),
+        )
 
     threading.Thread(target=run, name="warm-up", daemon=True).start()
 
@@ -66,6 +73,7 @@ def run_session(
     unclear reply may be said again (live practice; a demo's replies are fixed recordings).
     """
     from simulator.cli.render import show_client, show_exchange, show_summary, state_line
+    from simulator.encoder import shared_encoder
     from simulator.phases import profile_lines
     from simulator.session import ClientLine, ExchangeTimings, NoReply, SessionEnd, iter_session
     from simulator.tts import EspeakSynthesizer
@@ -79,7 +87,8 @@ def run_session(
     synthesizer = EspeakSynthesizer()
     try:
         events = iter_session(
-            persona, audio_io, synthesizer, transcriber, log, seed, ask_again=ask_again
+            persona, audio_io, synthesizer, transcriber, log, seed, ask_again=ask_again,
+            encoder=shared_encoder(),
         )
         for event in events:
             if isinstance(event, ClientLine):
