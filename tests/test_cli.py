@@ -41,9 +41,9 @@ def assert_one_clear_line(result: subprocess.CompletedProcess[str], needle: str)
 
 def test_demo_runs_a_whole_session_and_logs_every_exchange(tmp_path: Path) -> None:
     """`roleplay demo` prints a full session with feedback and logs each exchange privately."""
-    out = tmp_path / "session"
-    result = roleplay("demo", "--out", str(out))
+    result = roleplay("demo", "--out", str(tmp_path / "sessions"))
     assert result.returncode == 0, result.stderr
+    (out,) = (tmp_path / "sessions").iterdir()
     records = [json.loads(line) for line in (out / "session.jsonl").read_text().splitlines()]
     exchanges = [r for r in records if r["type"] == "exchange"]
     assert records[0]["type"] == "start" and records[-1]["type"] == "end"
@@ -67,7 +67,8 @@ def test_demo_in_finnish_and_dutch(tmp_path: Path, persona: str) -> None:
     """The Finnish and Dutch demo personas run to the end with their own language's transcripts."""
     result = roleplay("demo", "--persona", persona, "--trainee", "good", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    records = [json.loads(line) for line in (tmp_path / "session.jsonl").read_text().splitlines()]
+    (folder,) = tmp_path.iterdir()
+    records = [json.loads(line) for line in (folder / "session.jsonl").read_text().splitlines()]
     exchanges = [r for r in records if r["type"] == "exchange"]
     assert exchanges and all(r["reply"]["language"] == persona[:2] for r in exchanges)
 

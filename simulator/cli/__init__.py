@@ -15,6 +15,7 @@ COMMAND_MODULES = (
     "simulator.cli.asr_cmds",
     "simulator.cli.personas",
     "simulator.cli.devices",
+    "simulator.cli.sessions",
 )
 
 

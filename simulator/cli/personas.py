@@ -7,7 +7,6 @@ import json
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -212,50 +211,87 @@ def cmd_preview(args: argparse.Namespace) -> int:
 # --- simulate ----------------------------------------------------------------------------------
 
 
+def read_text_lines(path: Path, what: str) -> list[str]:
+    """The lines of a UTF-8 text file; a byte that is not UTF-8 is one clear error with its line."""
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError as exc:
+        raise SimulatorError(f"{path}: is a folder, not a file of {what}") from exc
+    except OSError as exc:
+        raise SimulatorError(f"{path}: cannot read the {what} ({exc.strerror})") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SimulatorError(
+            f"{path}:{line}: not UTF-8 text; save the file as UTF-8 and try again"
+        ) from exc
+    return text.splitlines()
+
+
 def _replies(args: argparse.Namespace, persona: Persona) -> Iterator[str]:
     """The trainee's replies: from a file, the persona's samples, or typed at the prompt."""
     if args.practice is not None:
         yield from getattr(persona.practice_replies, args.practice)
         return
     if args.replies is not None:
-        try:
-            text = args.replies.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise SimulatorError(
-                f"{args.replies}: cannot read the replies ({exc.strerror})"
-            ) from exc
-        yield from (line.strip() for line in text.splitlines() if line.strip())
+        lines = read_text_lines(args.replies, "replies")
+        yield from (line.strip() for line in lines if line.strip())
         return
     while True:
         try:
             line = input("You: " if sys.stdin.isatty() else "")
         except EOFError:
             return
+        except UnicodeDecodeError as exc:
+            raise SimulatorError("the typed reply is not UTF-8 text") from exc
         if line.strip():
             yield line.strip()
 
 
-def _state(state: EmotionalState) -> dict[str, Any]:
-    """A state as JSON."""
-    return asdict(state)
-
-
 def cmd_simulate(args: argparse.Namespace) -> int:
-    """Play a session in text: replies are scored for real and the client reacts."""
+    """Play a session in text: replies are scored for real and the client reacts.
+
+    With ``--json`` the session is printed as a session log (JSON Lines, docs/session-log.md),
+    one record as soon as it is known.
+    """
     from simulator.cli.render import show_client, show_scores, state_line
     from simulator.feedback import give_feedback
     from simulator.scoring import score_exchange
-    from simulator.scoring.serialize import result_to_dict
-    from simulator.types import Transcript
+    from simulator.session_log import (
+        encode,
+        end_record,
+        exchange_record,
+        new_session_id,
+        start_record,
+    )
+    from simulator.types import Exchange, Transcript
 
     persona = find_persona(args.id)
     console = Console(file=sys.stderr if args.json else sys.stdout, highlight=False)
+    session_id = new_session_id(persona.id)
+
+    def emit(record: dict[str, object]) -> None:
+        sys.stdout.write(encode(record).decode("utf-8"))
+        sys.stdout.flush()
+
     opening = first_turn(persona, args.seed)
     turn: ClientTurn | None = opening
     state = opening.state
-    exchanges: list[dict[str, Any]] = []
     outcome, closing = "interrupted", None
-    if not args.json:
+    if args.json:
+        emit(
+            start_record(
+                session_id,
+                source="simulate",
+                persona_id=persona.id,
+                persona_name=persona.name,
+                language=persona.language,
+                situation=persona.situation,
+                seed=args.seed,
+            )
+        )
+    else:
         console.print(f"[bold]{escape(persona.name)}[/bold] — {escape(persona.situation)}")
     replies = _replies(args, persona)
     index = 0
@@ -265,18 +301,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         reply = next(replies, None)
         if reply is None:
             break
-        scores = score_exchange(turn, Transcript.from_text(reply, persona.language))
+        transcript = Transcript.from_text(reply, persona.language)
+        scores = score_exchange(turn, transcript)
         feedback = give_feedback(turn, scores)
         step = respond(persona, index, turn.state, scores, args.seed)
-        record: dict[str, Any] = {
-            "index": index,
-            "client": {"text": turn.text, "state": _state(turn.state), "cues": list(turn.cues)},
-            "reply": reply,
-            **result_to_dict(scores, feedback),
-            "client_state_after": _state(step.state),
-        }
-        exchanges.append(record)
-        if not args.json:
+        if args.json:
+            exchange = Exchange(index, turn, transcript, scores, feedback, step.state)
+            emit(exchange_record(session_id, exchange))
+        else:
             if args.replies is not None or args.practice is not None:
                 console.print(f"  [magenta]You:[/magenta] {escape(reply)}")
             show_scores(console, scores, feedback)
@@ -285,14 +317,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         if step.outcome is not None:
             outcome, closing = step.outcome, step.closing_line
     if args.json:
-        result = {
-            "persona": persona.id,
-            "exchanges": exchanges,
-            "outcome": outcome,
-            "closing_line": closing,
-            "final_state": {k: v for k, v in _state(state).items()},
-        }
-        print(json.dumps(result, ensure_ascii=False, indent=2))
+        emit(end_record(session_id, outcome, closing_line=closing, final_state=state))
     else:
         if closing:
             console.print(f"\n  [cyan]Client:[/cyan] {escape(closing)}")

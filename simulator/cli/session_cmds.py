@@ -9,6 +9,7 @@ from pathlib import Path
 
 import platformdirs
 from rich.console import Console
+from rich.markup import escape
 
 from simulator.audio import AudioIO, Transcriber
 from simulator.cli import options
@@ -21,7 +22,6 @@ from simulator.session import (
     NoReply,
     SessionEnd,
     SessionLog,
-    default_session_dir,
     iter_session,
 )
 from simulator.stt import make_transcriber
@@ -56,13 +56,15 @@ def run_session(
     persona: Persona,
     audio_io: AudioIO,
     transcriber: Transcriber,
-    out: Path,
+    log: SessionLog,
     seed: int,
 ) -> int:
     """Run a whole session, printing each step; the log survives an interruption."""
-    log = SessionLog(out)
-    console.print(f"[bold]{persona.name}[/bold] ({persona.language}) — {persona.situation.strip()}")
-    console.print(f"[dim]Session folder: {out}[/dim]")
+    console.print(
+        f"[bold]{escape(persona.name)}[/bold] ({persona.language}) — "
+        f"{escape(persona.situation.strip())}"
+    )
+    console.print(f"[dim]Session folder: {escape(str(log.folder))}[/dim]")
     _warm_up(transcriber, persona.language)
     synthesizer = EspeakSynthesizer()
     try:
@@ -83,12 +85,20 @@ def run_session(
                 show_summary(console, event.summary)
                 console.print(f"[dim]Log: {event.log_path}[/dim]")
     except KeyboardInterrupt:
-        log.append({"type": "end", "outcome": "interrupted"})
+        with contextlib.suppress(SimulatorError):
+            log.end("interrupted")
         raise
     except SimulatorError as exc:
-        log.append({"type": "end", "outcome": "error", "error": str(exc)})
+        with contextlib.suppress(SimulatorError):  # a full disk cannot take the end record either
+            log.end("error", error=str(exc))
         raise
     return 0
+
+
+def _settings(args: argparse.Namespace) -> dict[str, object]:
+    """The options that shaped the session, kept in its start record."""
+    keys = ("asr", "model", "beam", "trainee", "push_to_talk")
+    return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -97,10 +107,10 @@ def _demo(args: argparse.Namespace) -> int:
     persona = find_persona(args.persona)
     audio_io = FixtureAudio(persona.id, plan=args.trainee)
     transcriber = make_transcriber(args.asr, args.model, persona.language, beam_size=args.beam)
-    out = args.out or default_session_dir(sessions_root(), persona.id)
+    log = SessionLog.create(args.out or sessions_root(), persona.id, "demo", _settings(args))
     console = Console(highlight=False)
     console.print("[dim]Demo: the trainee's replies are recorded fixtures; no microphone.[/dim]")
-    return run_session(console, persona, audio_io, transcriber, out, args.seed)
+    return run_session(console, persona, audio_io, transcriber, log, args.seed)
 
 
 def _practice(args: argparse.Namespace) -> int:
@@ -108,7 +118,7 @@ def _practice(args: argparse.Namespace) -> int:
 
     persona = find_persona(args.persona)
     transcriber = make_transcriber(args.asr, args.model, persona.language, beam_size=args.beam)
-    out = args.out or default_session_dir(sessions_root(), persona.id)
+    root = args.out or sessions_root()
     console = Console(highlight=False)
     # Opened first, so a machine without sound fails with its one line and nothing else;
     # closing waits for the client's last line to finish playing.
@@ -121,7 +131,8 @@ def _practice(args: argparse.Namespace) -> int:
             else "stop talking to end your turn; if you talk over the client, they stop for you"
         )
         console.print(f"[dim]Speak after the client; {hint}. Ctrl-C stops.[/dim]")
-        return run_session(console, persona, audio_io, transcriber, out, args.seed)
+        log = SessionLog.create(root, persona.id, "practice", _settings(args))
+        return run_session(console, persona, audio_io, transcriber, log, args.seed)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
