@@ -1,0 +1,27 @@
+"""A progress bar for long work on a terminal; nothing at all when output is piped."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
+
+T = TypeVar("T")
+MIN_ITEMS = 5  # a bar for fewer items only flickers
+
+
+def progress(items: Sequence[T], label: str) -> Iterator[T]:
+    """Yield the items, showing a bar on stderr when it is a terminal and the work is long."""
+    if len(items) < MIN_ITEMS or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.progress import track
+
+    yield from track(items, description=label, transient=True,
+                     console=_console())
+
+
+def _console():  # type: ignore[no-untyped-def]
+    from rich.console import Console
+
+    return Console(stderr=True)
