@@ -57,8 +57,25 @@ class Audio:
         return Audio(out, rate)
 
 
+def finite_samples(samples: npt.NDArray[np.floating], source: str) -> Samples:
+    """Samples with NaN/inf set to silence and the rest clipped to [-1, 1].
+
+    A few broken samples (a faulty converter) leave the speech around them usable; a clip made
+    mostly of them holds nothing to hear, which is one clear error.
+    """
+    out = np.asarray(samples, dtype=np.float32)
+    bad = ~np.isfinite(out)
+    if bad.any():
+        if bad.mean() > 0.5:
+            raise AudioError(f"{source}: most samples are not numbers (NaN or infinite)")
+        out = np.where(bad, np.float32(0.0), out)
+    return np.clip(out, -1.0, 1.0).astype(np.float32, copy=False)
+
+
 def read_audio(path: Path) -> Audio:
     """Read a WAV/FLAC file as mono float32, naming the file in any error."""
+    if path.is_dir():
+        raise AudioError(f"{path}: is a folder, not an audio file")
     if not path.is_file():
         raise AudioError(f"{path}: no such audio file")
     try:
@@ -67,13 +84,17 @@ def read_audio(path: Path) -> Audio:
         raise AudioError(f"{path}: not a readable WAV or FLAC file ({exc})") from exc
     if data.shape[0] == 0:
         raise AudioError(f"{path}: the file holds no audio")
-    return Audio(np.ascontiguousarray(data.mean(axis=1), dtype=np.float32), int(rate))
+    mono = finite_samples(data, str(path)).mean(axis=1)
+    return Audio(np.ascontiguousarray(mono, dtype=np.float32), int(rate))
 
 
 def for_whisper(audio: Audio, source: str = "audio") -> Audio:
     """Check a clip can hold speech and bring it to 16 kHz; explain silence or an empty clip."""
     if audio.duration < MIN_SPEECH_S:
         raise AudioError(f"{source}: too short to hold speech ({audio.duration:.2f} s)")
+    samples = finite_samples(audio.samples, source)
+    samples = samples - np.float32(samples.mean())  # a DC offset is not sound
+    audio = Audio(samples.astype(np.float32, copy=False), audio.sample_rate)
     if audio.rms() < SILENCE_RMS:
         raise AudioError(f"{source}: only silence, no speech was heard")
     return audio.resampled(WHISPER_RATE)

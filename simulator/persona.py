@@ -213,7 +213,7 @@ def persona_files(dirs: Sequence[Path] | None = None) -> list[Path]:
     found: list[Path] = []
     for folder in persona_dirs() if dirs is None else dirs:
         if folder.is_dir():
-            found.extend(sorted(folder.glob("*.yaml")))
+            found.extend(sorted(p for p in folder.glob("*.yaml") if p.is_file()))
     return found
 
 
@@ -245,16 +245,69 @@ def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], where: str) -> None:
             _walk(item, (*loc, index), lines, where)
 
 
-def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
-    """Parse a YAML file safely, returning the data and the line of every key and item."""
-    where = display_path(path)
+MAX_FILE_BYTES = 256 * 1024  # the bundled personas are under 10 KB
+MAX_DEPTH = 32  # nesting of mappings and lists; a persona needs about 6
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses aliases (``*name``) and nesting beyond MAX_DEPTH.
+
+    Aliases are what a "billion laughs" file multiplies (and what makes a structure refer to
+    itself); a persona never needs them, so each value is written out instead.
+    """
+
+    def __init__(self, text: str, where: str) -> None:
+        super().__init__(text)
+        self.where = where
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+            raise PersonaError(
+                f"{self.where}:{line}: aliases (*name) are not allowed in persona files; "
+                "write the value out"
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+                raise PersonaError(
+                    f"{self.where}:{line}: nested more than {MAX_DEPTH} levels deep; "
+                    "a persona file is never this deep"
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _read_text(path: Path, where: str) -> str:
+    """The file's text, refusing files too large to be a persona before reading them whole."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError as exc:
         raise PersonaError(f"{where}: no such persona file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PersonaError(f"{where}: cannot read ({exc})") from exc
-    loader = yaml.SafeLoader(text)
+    except IsADirectoryError as exc:
+        raise PersonaError(f"{where}: is a folder, not a persona file") from exc
+    except OSError as exc:
+        raise PersonaError(f"{where}: cannot read ({exc.strerror})") from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise PersonaError(
+            f"{where}:1: larger than {MAX_FILE_BYTES // 1024} KB; a persona file is a few KB"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PersonaError(f"{where}:{line}: not UTF-8 text; save the file as UTF-8") from exc
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
+    """Parse a YAML file safely and boundedly, returning the data and the line of every key."""
+    where = display_path(path)
+    text = _read_text(path, where)
+    loader = _BoundedLoader(text, where)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -372,13 +425,26 @@ def load_persona(path: Path) -> Persona:
 # --- the library -----------------------------------------------------------------------------
 
 
-def list_personas() -> list[Persona]:
-    """Every persona in the searched folders (an id in an extra folder hides the bundled one)."""
+def scan_personas() -> tuple[list[Persona], list[str]]:
+    """Every loadable persona in the searched folders, and one message per file that is not.
+
+    A broken file never hides the good ones; an id in an extra folder hides the bundled one.
+    """
     by_id: dict[str, Persona] = {}
+    problems: list[str] = []
     for path in persona_files():
-        persona = load_persona(path)
+        try:
+            persona = load_persona(path)
+        except PersonaError as exc:
+            problems.append(str(exc).splitlines()[0])
+            continue
         by_id.setdefault(persona.id, persona)
-    return sorted(by_id.values(), key=lambda p: (p.language, p.id))
+    return sorted(by_id.values(), key=lambda p: (p.language, p.id)), problems
+
+
+def list_personas() -> list[Persona]:
+    """Every loadable persona in the searched folders (see ``scan_personas`` for the others)."""
+    return scan_personas()[0]
 
 
 def find_persona(persona_id: str) -> Persona:

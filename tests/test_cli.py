@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from support.shared import shared_file
 
 from simulator.cli import build_parser
 
@@ -98,7 +99,7 @@ def test_score_json_ranks_reflection_above_advice_and_judgement() -> None:
 
 def test_transcribe_json_gives_words_with_timings() -> None:
     """`roleplay transcribe --json` prints language, text and timed words."""
-    clip = REPO.parent / "shared" / "audio" / "en_jfk_openai-whisper.flac"
+    clip = shared_file("audio", "en_jfk_openai-whisper.flac")
     r = roleplay("transcribe", str(clip), "--lang", "en", "--json")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)

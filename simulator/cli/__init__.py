@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
+from simulator.cli.textsafe import neutralise
 from simulator.errors import SimulatorError
 
 # Each module registers its sub-commands with ``register(subparsers)`` and sets ``func``.
@@ -44,9 +46,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except SimulatorError as exc:
-        print(f"roleplay: {exc}", file=sys.stderr)
+        print(f"roleplay: {neutralise(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("roleplay: stopped; everything recorded so far is saved.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     return code
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of our output went away (``| head``): stop quietly, as other tools do."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # so the final flush at exit cannot fail again
+    os.close(devnull)
+    return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from simulator.authoring import check_files, schema_text, starter_text
+from simulator.cli.textsafe import neutralise, shown
 from simulator.dialogue import first_turn, respond
 from simulator.errors import PersonaError, SimulatorError
-from simulator.persona import ID_PATTERN, Persona, find_persona, list_personas, persona_files
+from simulator.persona import ID_PATTERN, Persona, find_persona, persona_files, scan_personas
 from simulator.types import LANGUAGES, ClientTurn, EmotionalState
 
 
@@ -72,8 +72,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """Print the personas as a table or JSON."""
-    personas = list_personas()
+    """Print the personas as a table or JSON; a broken file is named on stderr, never hides all."""
+    personas, problems = scan_personas()
+    for problem in problems:
+        print(f"roleplay: skipped {neutralise(problem)}", file=sys.stderr)
     if args.json:
         rows = [
             {"id": p.id, "name": p.name, "language": p.language, "emotion": p.start.emotion}
@@ -83,7 +85,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     table = Table("id", "name", "language", "starts as")
     for p in personas:
-        table.add_row(p.id, p.name, p.language, f"{p.start.emotion} {p.start.intensity:.2f}")
+        table.add_row(p.id, shown(p.name), p.language, f"{p.start.emotion} {p.start.intensity:.2f}")
     Console().print(table)
     return 0
 
@@ -105,7 +107,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise PersonaError("no persona files to check")
     problems = check_files(files)
     for problem in problems:
-        print(problem)
+        print(neutralise(problem))
     word = "file" if len(files) == 1 else "files"
     if problems:
         print(f"{len(problems)} problem(s) in {len(files)} {word}", file=sys.stderr)
@@ -197,9 +199,9 @@ def cmd_preview(args: argparse.Namespace) -> int:
             if args.out is not None:
                 path = args.out / f"{n:02d}-{stem}.wav"
                 write_wav(path, audio)
-                print(f"{path}  [{label}]  {text}")
+                print(f"{path}  [{label}]  {neutralise(text)}")
             else:
-                print(f"[{label}] {text}")
+                print(f"[{label}] {neutralise(text)}")
                 player.play(audio)
                 player.wait_played()
     finally:
@@ -292,7 +294,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             )
         )
     else:
-        console.print(f"[bold]{escape(persona.name)}[/bold] — {escape(persona.situation)}")
+        console.print(f"[bold]{shown(persona.name)}[/bold] — {shown(persona.situation)}")
     replies = _replies(args, persona)
     index = 0
     while turn is not None:
@@ -310,9 +312,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             emit(exchange_record(session_id, exchange))
         else:
             if args.replies is not None or args.practice is not None:
-                console.print(f"  [magenta]You:[/magenta] {escape(reply)}")
+                console.print(f"  [magenta]You:[/magenta] {shown(reply)}")
             show_scores(console, scores, feedback)
-            console.print(f"  [dim]Client now: {escape(state_line(step.state))}[/dim]")
+            console.print(f"  [dim]Client now: {shown(state_line(step.state))}[/dim]")
         state, turn, index = step.state, step.next_turn, index + 1
         if step.outcome is not None:
             outcome, closing = step.outcome, step.closing_line
@@ -320,6 +322,6 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         emit(end_record(session_id, outcome, closing_line=closing, final_state=state))
     else:
         if closing:
-            console.print(f"\n  [cyan]Client:[/cyan] {escape(closing)}")
+            console.print(f"\n  [cyan]Client:[/cyan] {shown(closing)}")
         console.print(f"\n[bold]End: {outcome.replace('_', ' ')}[/bold] — {state_line(state)}")
     return 0

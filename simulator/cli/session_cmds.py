@@ -9,11 +9,11 @@ from pathlib import Path
 
 import platformdirs
 from rich.console import Console
-from rich.markup import escape
 
 from simulator.audio import AudioIO, Transcriber
 from simulator.cli import options
 from simulator.cli.render import show_client, show_exchange, show_summary, state_line
+from simulator.cli.textsafe import shown
 from simulator.errors import SimulatorError
 from simulator.persona import Persona, find_persona
 from simulator.scoring import score_exchange
@@ -61,10 +61,10 @@ def run_session(
 ) -> int:
     """Run a whole session, printing each step; the log survives an interruption."""
     console.print(
-        f"[bold]{escape(persona.name)}[/bold] ({persona.language}) — "
-        f"{escape(persona.situation.strip())}"
+        f"[bold]{shown(persona.name)}[/bold] ({persona.language}) — "
+        f"{shown(persona.situation.strip())}"
     )
-    console.print(f"[dim]Session folder: {escape(str(log.folder))}[/dim]")
+    console.print(f"[dim]Session folder: {shown(str(log.folder))}[/dim]")
     _warm_up(transcriber, persona.language)
     synthesizer = EspeakSynthesizer()
     try:
@@ -72,18 +72,18 @@ def run_session(
             if isinstance(event, ClientLine):
                 show_client(console, event.index, event.turn.text, event.turn.state)
             elif isinstance(event, NoReply):
-                console.print(f"  [red]{event.message}[/red]")
+                console.print(f"  [red]{shown(event.message)}[/red]")
             elif isinstance(event, Exchange):
                 show_exchange(console, event)
             elif isinstance(event, SessionEnd):
                 if event.closing_line:
-                    console.print(f"\n  [cyan]Client:[/cyan] {event.closing_line}")
+                    console.print(f"\n  [cyan]Client:[/cyan] {shown(event.closing_line)}")
                 console.print(
                     f"\n[bold]Session over: {event.outcome.replace('_', ' ')}[/bold]"
                     f" — client {state_line(event.state)}"
                 )
                 show_summary(console, event.summary)
-                console.print(f"[dim]Log: {event.log_path}[/dim]")
+                console.print(f"[dim]Log: {shown(str(event.log_path))}[/dim]")
     except KeyboardInterrupt:
         with contextlib.suppress(SimulatorError):
             log.end("interrupted")

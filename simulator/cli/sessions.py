@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from simulator.cli.session_cmds import sessions_root
+from simulator.cli.textsafe import shown
 from simulator.errors import SimulatorError
 from simulator.session_log import LOG_NAME, SessionLogError, read_session_log
 
@@ -59,11 +59,11 @@ def cmd_list(args: argparse.Namespace) -> int:
     table = Table("id", "persona", "started", "exchanges", "outcome", "size")
     for r in rows:
         table.add_row(
-            escape(str(r["id"])),
-            escape(str(r["persona"] or "?")),
+            shown(str(r["id"])),
+            shown(str(r["persona"] or "?")),
             str(r["started"] or "?"),
             str(r["exchanges"] if r["exchanges"] is not None else "?"),
-            escape(str(r["outcome"] or r["problem"])),
+            shown(str(r["outcome"] or r["problem"])),
             f"{int(str(r['bytes'])) / 1e6:.1f} MB",
         )
     Console(highlight=False).print(table)
