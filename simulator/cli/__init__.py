@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "simulator.cli.personas",
     "simulator.cli.devices",
     "simulator.cli.sessions",
+    "simulator.cli.report_cmds",
 )
 
 

@@ -15,13 +15,7 @@ def progress(items: Sequence[T], label: str) -> Iterator[T]:
     if len(items) < MIN_ITEMS or not sys.stderr.isatty():
         yield from items
         return
+    from rich.console import Console
     from rich.progress import track
 
-    yield from track(items, description=label, transient=True,
-                     console=_console())
-
-
-def _console():  # type: ignore[no-untyped-def]
-    from rich.console import Console
-
-    return Console(stderr=True)
+    yield from track(items, description=label, transient=True, console=Console(stderr=True))

@@ -1,4 +1,4 @@
-"""`roleplay report`, `history`, `export` and `cohort`: see the practice, over time and as a group."""
+"""`roleplay report`, `history`, `export`, `cohort`: practice seen alone, over time, as a group."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from datetime import date
 from pathlib import Path
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from simulator.cli.progress import progress
 from simulator.cli.session_cmds import sessions_root
 from simulator.cli.sessions import session_folders
+from simulator.cli.textsafe import shown
 from simulator.errors import SimulatorError
 from simulator.session_log import SessionLogData, SessionLogError, read_session_log
 
@@ -75,8 +75,13 @@ def _logs(root: Path, persona: str | None, since: date | None) -> list[SessionLo
 
 def cmd_history(args: argparse.Namespace) -> int:
     """Print every session as a table with trends, and write history.html beside them."""
-    from simulator.report.history import HISTORY_HEADERS, history_html, history_rows
-    from simulator.report.history import session_figures, trends
+    from simulator.report.history import (
+        HISTORY_HEADERS,
+        history_html,
+        history_rows,
+        session_figures,
+        trends,
+    )
     from simulator.storage import write_private
 
     root: Path = args.out or sessions_root()
@@ -85,10 +90,10 @@ def cmd_history(args: argparse.Namespace) -> int:
     table = Table(*HISTORY_HEADERS, title=f"{len(rows)} session(s) in {root}",
                   title_justify="left")
     for cells in history_rows(rows):
-        table.add_row(*(escape(c) for c in cells))
+        table.add_row(*(shown(c) for c in cells))
     console.print(table)
     for label, verdict in trends(rows):
-        console.print(f"  {label}: [bold]{escape(verdict)}[/bold]")
+        console.print(f"  {label}: [bold]{shown(verdict)}[/bold]")
     if root.is_dir():
         path = root / "history.html"
         write_private(path, history_html(rows).encode("utf-8"))

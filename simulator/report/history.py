@@ -128,7 +128,7 @@ def history_html(rows: Sequence[SessionFigures], title: str = "Your practice ove
     body = [f"<h1>{esc(title)}</h1>",
             f"<p class=\"muted\" data-sessions=\"{len(rows)}\">{len(rows)} session(s)</p>"]
     if not rows:
-        return page(title, "\n".join(body + ["<p>No sessions yet.</p>"]))
+        return page(title, "\n".join([*body, "<p>No sessions yet.</p>"]))
     body.append("<h2>Are you improving?</h2>")
     body.append(table(["figure", "over all sessions"],
                       [[esc(label), f"<span class=\"verdict\" data-trend=\"{esc(label)}\">"

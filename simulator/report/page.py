@@ -89,4 +89,5 @@ def table(headers: Iterable[str], rows: Iterable[Iterable[str]], numeric: set[in
 
 def figure(svg: str, caption: str, name: str) -> str:
     """An inline SVG plot with its caption."""
-    return f"<figure data-plot=\"{esc(name)}\">{svg}<figcaption>{esc(caption)}</figcaption></figure>"
+    return (f"<figure data-plot=\"{esc(name)}\">{svg}"
+            f"<figcaption>{esc(caption)}</figcaption></figure>")

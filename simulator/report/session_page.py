@@ -31,7 +31,8 @@ OUTCOMES = {
 def _audio(folder: Path, name: str | None, label: str) -> str:
     if not name or not (folder / name).is_file():
         return ""
-    return f"<audio controls preload=\"none\" src=\"{esc(name)}\" aria-label=\"{esc(label)}\"></audio>"
+    return (f"<audio controls preload=\"none\" src=\"{esc(name)}\" "
+            f"aria-label=\"{esc(label)}\"></audio>")
 
 
 def _act_class(kind: str) -> str:
