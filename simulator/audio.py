@@ -14,6 +14,7 @@ import soundfile as sf
 import soxr
 
 from simulator.errors import AudioError
+from simulator.ports import VoiceSettings as VoiceSettings  # its home is simulator.ports
 from simulator.storage import write_private
 from simulator.types import EmotionalState, Transcript
 
@@ -93,11 +94,12 @@ def for_whisper(audio: Audio, source: str = "audio") -> Audio:
     if audio.duration < MIN_SPEECH_S:
         raise AudioError(f"{source}: too short to hold speech ({audio.duration:.2f} s)")
     samples = finite_samples(audio.samples, source)
-    samples = samples - np.float32(samples.mean())  # a DC offset is not sound
+    samples = np.clip(samples - np.float32(samples.mean()), -1.0, 1.0)  # DC offset is not sound
     audio = Audio(samples.astype(np.float32, copy=False), audio.sample_rate)
     if audio.rms() < SILENCE_RMS:
         raise AudioError(f"{source}: only silence, no speech was heard")
-    return audio.resampled(WHISPER_RATE)
+    out = audio.resampled(WHISPER_RATE)
+    return Audio(np.clip(out.samples, -1.0, 1.0).astype(np.float32, copy=False), WHISPER_RATE)
 
 
 def write_wav(path: Path, audio: Audio) -> None:
@@ -105,18 +107,6 @@ def write_wav(path: Path, audio: Audio) -> None:
     buf = io.BytesIO()
     sf.write(buf, audio.samples, audio.sample_rate, format="WAV", subtype="PCM_16")
     write_private(path, buf.getvalue())
-
-
-@dataclass(frozen=True)
-class VoiceSettings:
-    """How the client's voice sounds: a preset name plus optional persona tweaks."""
-
-    language: str
-    emotion: str
-    intensity: float = 0.5
-    rate_scale: float = 1.0
-    pitch_shift: int = 0
-    variant: str | None = None
 
 
 @dataclass(frozen=True)

@@ -248,6 +248,7 @@ def _turn(persona: Persona, state: EmotionalState, text: str, line: Line) -> Cli
         cues=cues_of(persona, line),
         language=persona.language,
         address=persona.address,
+        examples=tuple(line.examples.items()),
     )
 
 

@@ -17,8 +17,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from simulator.audio import VoiceSettings
 from simulator.errors import PersonaError
+from simulator.ports import VoiceSettings
 from simulator.types import ActKind, Address, Emotion, EmotionalState, Language
 
 SCHEMA_VERSION = 1
@@ -26,6 +26,8 @@ EXTRA_DIRS_ENV = "VOICE_ROLEPLAY_PERSONAS"  # os.pathsep-separated folders with 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 Loc = tuple[str | int, ...]
+Register = Literal["spoken", "standard", "formal"]
+Move = Literal["reflection", "open_question"]  # the moves a line's example replies can show
 
 
 class _Strict(BaseModel):
@@ -78,6 +80,11 @@ class Line(_Strict):
 
     text: str = Field(min_length=1)
     cues: tuple[str, ...] = Field(default=(), description="Cues carried, said or not.")
+    examples: dict[Move, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="Example replies a trainer would give to this line, by move (reflection, "
+        "open_question), in the worker's register; the feedback suggests these first.",
+    )
 
 
 class Stage(_Strict):
@@ -138,16 +145,6 @@ class End(_Strict):
     turn_limit: tuple[str, ...] = Field(min_length=1, description="Said at the turn limit.")
 
 
-class Pacing(_Strict):
-    """What pace suits this client (the pacing scorer may use it)."""
-
-    wpm_min: int = Field(default=100, ge=40, le=250, description="Slowest good wpm.")
-    wpm_max: int = Field(default=150, ge=40, le=300, description="Fastest good wpm.")
-    pause_min_s: float = Field(default=0.2, ge=0.0, le=10.0, description="Shortest good pause.")
-    pause_max_s: float = Field(default=3.0, ge=0.0, le=30.0, description="Longest good pause.")
-    max_talk_share: float = Field(default=0.5, gt=0.0, le=1.0, description="Trainee's talk share.")
-
-
 class PracticeReplies(_Strict):
     """Sample trainee replies for a five-exchange session, for fixtures and scripted tests."""
 
@@ -159,7 +156,8 @@ class Persona(_Strict):
     """One simulated client, as read from a persona YAML file (schema version 1)."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, title="voice-roleplay persona (schema version 1)"
+        extra="forbid", frozen=True, populate_by_name=True,
+        title="voice-roleplay persona (schema version 1)",
     )
 
     schema_version: Literal[1] = 1
@@ -170,6 +168,13 @@ class Persona(_Strict):
         default="informal",
         description='How the trainee addresses the client in Dutch: "informal" (je) or '
         '"formal" (u). English has no such choice and Finnish stays with sinä.',
+    )
+    speech_register: Register = Field(
+        default="standard",
+        alias="register",
+        description='How the client speaks: "spoken" (everyday speech, e.g. Finnish mä/sä, oon, '
+        'en tiiä), "standard" (plain standard language) or "formal" (careful, official). The '
+        "feedback's examples stay in the worker's own register whatever the client's.",
     )
     voice: Voice = Voice()
     situation: str = Field(min_length=1, description="Shown to the trainee before the session.")
@@ -185,7 +190,6 @@ class Persona(_Strict):
     max_turns: int = Field(
         default=8, ge=1, le=50, description="Exchanges before the turn limit ends it."
     )
-    pacing: Pacing = Pacing()
     practice_replies: PracticeReplies = PracticeReplies()
 
     def __hash__(self) -> int:
@@ -307,7 +311,14 @@ def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
     """Parse a YAML file safely and boundedly, returning the data and the line of every key."""
     where = display_path(path)
     text = _read_text(path, where)
-    loader = _BoundedLoader(text, where)
+    try:
+        loader = _BoundedLoader(text, where)
+    except yaml.reader.ReaderError as exc:  # a control character the YAML reader refuses
+        line = text[: exc.position].count("\n") + 1
+        raise PersonaError(
+            f"{where}:{line}: not valid YAML: control character #x{exc.character:04x} "
+            "is not allowed"
+        ) from exc
     try:
         node = loader.get_single_node()
         if node is None:
@@ -384,7 +395,8 @@ def _message(error: Mapping[str, Any], loc: Loc) -> str:
         model = _model_at(loc[:-1])
         if model is None:
             return "unknown key"
-        return "unknown key; allowed here: " + ", ".join(model.model_fields)
+        names = (f.alias or name for name, f in model.model_fields.items())
+        return "unknown key; allowed here: " + ", ".join(names)
     if kind == "missing":
         return "field required"
     msg = str(error["msg"])
@@ -463,13 +475,6 @@ def find_persona(persona_id: str) -> Persona:
             return persona
     available = ", ".join(p.id for p in list_personas()) or "none"
     raise PersonaError(f"unknown persona '{persona_id}'; available: {available}")
-
-
-def check_persona_files(paths: Sequence[Path]) -> list[str]:
-    """Every problem in the given persona files (schema and meaning), one message each."""
-    from simulator.authoring import check_files
-
-    return check_files(paths)
 
 
 # --- voice -----------------------------------------------------------------------------------

@@ -9,7 +9,9 @@ import sys
 from collections.abc import Sequence
 
 from simulator.cli.textsafe import neutralise
-from simulator.errors import SimulatorError
+from simulator.errors import NoAudioDeviceError, SimulatorError
+
+NO_DEVICE_HINT = "Try `roleplay demo`, which needs no microphone."
 
 # Each module registers its sub-commands with ``register(subparsers)`` and sets ``func``.
 COMMAND_MODULES = (
@@ -47,7 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except SimulatorError as exc:
-        print(f"roleplay: {neutralise(str(exc))}", file=sys.stderr)
+        hint = f" {NO_DEVICE_HINT}" if isinstance(exc, NoAudioDeviceError) else ""
+        print(f"roleplay: {neutralise(str(exc))}{hint}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("roleplay: stopped; everything recorded so far is saved.", file=sys.stderr)
