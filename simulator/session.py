@@ -203,7 +203,7 @@ def iter_session(
             response_latency_s=reply.response_latency_s,
             client_duration_s=client_audio.duration,
         )
-        feedback = give_feedback(turn, scores)
+        feedback = give_feedback(turn, scores, transcript)
         all_scores.append(scores)
         client_speech_s.append(client_audio.duration)
         step = respond(persona, index, turn.state, scores, seed)

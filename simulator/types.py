@@ -36,8 +36,23 @@ ACT_KINDS: tuple[ActKind, ...] = ActKind.__args__  # type: ignore[attr-defined]
 # How the trainee addresses the client in Dutch: informal "je" or formal "u".
 Address = Literal["informal", "formal"]
 
-Emotion = Literal["calm", "angry", "anxious", "sad", "distrustful", "hopeful", "relieved"]
+Emotion = Literal[
+    "calm",
+    "angry",
+    "anxious",
+    "sad",
+    "distrustful",
+    "hopeful",
+    "relieved",
+    "ashamed",
+    "guilty",
+    "defensive",
+    "overwhelmed",
+    "hopeless",
+    "confused",
+]
 EMOTIONS: tuple[Emotion, ...] = Emotion.__args__  # type: ignore[attr-defined]
+
 
 
 @dataclass(frozen=True)
@@ -58,6 +73,13 @@ class Transcript:
     text: str
     language: str
     duration: float
+    # What Whisper said about its own certainty (None for typed text): the detected language's
+    # probability, and over the segments the highest no-speech probability, the highest
+    # compression ratio (over 2.4: a repetition loop) and the lowest average log-probability.
+    language_probability: float | None = None
+    no_speech_prob: float | None = None
+    compression_ratio: float | None = None
+    avg_logprob: float | None = None
 
     @classmethod
     def from_text(cls, text: str, language: str) -> Transcript:
@@ -136,6 +158,26 @@ class PacingMetrics:
 
 
 @dataclass(frozen=True)
+class RiskCheck:
+    """A risk cue in the client's line and what the reply did with it."""
+
+    kind: str  # suicide, self_harm, harm_others or child
+    cue: str  # the client's words that carry it
+    acknowledged: bool  # the reply took up what was said or said it was concerned
+    asked: str = ""  # the reply's sentence that asked about the risk directly ("" if none)
+
+
+@dataclass(frozen=True)
+class TranscriptCheck:
+    """How far the words of a reply can be trusted, and which language they seem to be in."""
+
+    reliable: bool
+    doubtful: tuple[str, ...] = ()  # words heard with low confidence or in a repetition loop
+    reasons: tuple[str, ...] = ()
+    other_language: str | None = None  # the reply's language when it is not the client's
+
+
+@dataclass(frozen=True)
 class Scores:
     """The three scores 0-100 (pacing None for typed text), the acts and the evidence for them."""
 
@@ -145,6 +187,8 @@ class Scores:
     acts: tuple[Act, ...]
     evidence: tuple[Evidence, ...] = ()
     pacing_metrics: PacingMetrics | None = None
+    risk: RiskCheck | None = None  # set when the client's line carries a risk cue
+    transcript: TranscriptCheck | None = None  # set for every scored reply
 
 
 @dataclass(frozen=True)
@@ -153,6 +197,7 @@ class Feedback:
 
     praise: str | None
     suggestions: tuple[str, ...]
+    notice: str | None = None  # said first: an unclear transcript or a reply in another language
 
 
 @dataclass(frozen=True)

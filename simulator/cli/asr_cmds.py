@@ -142,7 +142,7 @@ def _score(args: argparse.Namespace) -> int:
         client = ClientTurn(text=args.client, state=state, language=args.lang)
         reply = Transcript.from_text(args.reply, args.lang)
     scores = score_exchange(client, reply)
-    feedback = give_feedback(client, scores)
+    feedback = give_feedback(client, scores, reply)
     if args.json:
         result = result_to_dict(scores, feedback)
         if reply.words:
@@ -152,7 +152,7 @@ def _score(args: argparse.Namespace) -> int:
         console = Console(highlight=False)
         if reply.words:
             console.print(f"You: {shown(reply.text)}")
-        show_scores(console, scores, feedback)
+        show_scores(console, scores, feedback, client.language)
     return 0
 
 

@@ -313,7 +313,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         else:
             if args.replies is not None or args.practice is not None:
                 console.print(f"  [magenta]You:[/magenta] {shown(reply)}")
-            show_scores(console, scores, feedback)
+            show_scores(console, scores, feedback, persona.language)
             console.print(f"  [dim]Client now: {shown(state_line(step.state))}[/dim]")
         state, turn, index = step.state, step.next_turn, index + 1
         if step.outcome is not None:
