@@ -86,7 +86,8 @@ def cmd_history(args: argparse.Namespace) -> int:
 
     root: Path = args.out or sessions_root()
     rows = [session_figures(log) for log in _logs(root, args.persona, args.since)]
-    console = Console(highlight=False)
+    # Piped output is read by programs and people alike: wide enough never to wrap a cell.
+    console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
     table = Table(*HISTORY_HEADERS, title=f"{len(rows)} session(s) in {root}",
                   title_justify="left")
     for cells in history_rows(rows):

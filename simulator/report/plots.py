@@ -39,7 +39,9 @@ def _svg(fig: Figure, salt: str) -> str:
                                 "font.size": 9}):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    text = text[text.index("<svg"):]
+    start, end = text.find("<metadata>"), text.find("</metadata>")
+    return text[:start] + text[end + len("</metadata>"):] if start >= 0 <= end else text
 
 
 def state_curve(intensity: Sequence[float], trust: Sequence[float], emotions: Sequence[str],
