@@ -10,20 +10,24 @@ Order of checks, the same in every language:
 4. Praise ("What worked") only when no harm is possible and the scorer is confident in the act
    it praises: its ``Act.confidence`` and the evidence that makes it good.
 
-Each suggestion carries an example phrasing built from this client's own words and actual
-feeling (``simulator.scoring.phrasing``), addressed as the persona wants (Dutch "je" or "u");
-the wording lives in ``lexicon/feedback_<lang>.yaml`` and ``lexicon/risk_<lang>.yaml``.
+Each suggestion carries an example reply: the persona line's own (trainer-written), else one
+built from this client's words that the tool itself scores as the move, with no harm
+(``simulator.suggestions``), else the move and its content named without a full sentence.
+Dutch examples say "je" or "u" as the trainee did. The wording lives in
+``lexicon/feedback_<lang>.yaml`` and ``lexicon/risk_<lang>.yaml``.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections import Counter
+from dataclasses import replace
 
 from simulator.scoring.empathy import asked_for_advice
 from simulator.scoring.perspective import feedback_texts
-from simulator.scoring.phrasing import example_deflection, example_open_question, example_reflection
+from simulator.scoring.phrasing import example_deflection
 from simulator.scoring.risk import risk_praise, risk_prompt
+from simulator.suggestions import choose_example, trainee_address
 from simulator.types import Act, ActKind, ClientTurn, Evidence, Feedback, Scores, Transcript
 
 MAX_SUGGESTIONS = 2
@@ -48,6 +52,8 @@ HARM_ORDER: tuple[ActKind, ...] = (
     "advice",
     "self_disclosure",
 )
+# Suggestions that ask to name the feeling: their example must name one.
+FEELING_KEYS = frozenset({"feeling", "reassurance"})
 PRAISE_MIN_SCORE = 41  # both listening and empathy at least "partly" (docs/scoring.md)
 PRAISE_CONFIDENCE = 0.7  # the least act confidence that earns praise, when the scorer gives one
 # The evidence that backs each praised act when the scorer gives no confidence.
@@ -146,7 +152,7 @@ def _pacing_needs(ev: tuple[Evidence, ...]) -> list[str]:
 def _flatten(client: ClientTurn) -> dict[str, str]:
     raw = feedback_texts(client.language)
     flat = {k: str(v) for k, v in raw.items() if isinstance(v, str)}
-    for section in ("praise", "suggestions", "notices", "language_names"):
+    for section in ("praise", "suggestions", "notices", "language_names", "hint"):
         flat.update({f"{section}.{k}": str(v) for k, v in raw[section].items()})
     if client.address == "formal":
         flat.update({f"notices.{k}": str(v) for k, v in (raw.get("formal_notices") or {}).items()})
@@ -181,8 +187,27 @@ def _notice(scores: Scores, reply: Transcript | None, texts: dict[str, str],
     return None
 
 
-def give_feedback(client: ClientTurn, scores: Scores, reply: Transcript | None = None) -> Feedback:
-    """Short, kind, concrete feedback on one exchange, harm first, in the persona's language."""
+def _example_slot(name: str) -> re.Pattern[str]:
+    """The end of a template that quotes the example: "Try: “{reflection}”"."""
+    return re.compile(r"\s*(?:\S+:)?\s*[“”‘„«\"]\{" + name + r"\}[”’»\"]\s*$")
+
+
+def _hint(template: str, name: str, client: ClientTurn, texts: dict[str, str]) -> str:
+    """The suggestion without a full example: the move and its content named instead."""
+    heading = _example_slot(name).sub("", template).rstrip(" :")
+    heading = heading if heading.endswith((".", "!", "?")) else heading + "."
+    if client.cues:
+        return f"{heading} {texts[f'hint.{name}'].format(cue=client.cues[0])}"
+    return f"{heading} {texts[f'hint.{name}_plain']}"
+
+
+def give_feedback(client: ClientTurn, scores: Scores, reply: Transcript | None = None,
+                  used: Counter[str] | None = None) -> Feedback:
+    """Short, kind, concrete feedback on one exchange, harm first, in the persona's language.
+
+    ``used`` counts the example replies suggested so far in the session (updated here), so
+    one wording comes back at most twice in a session.
+    """
     texts = _flatten(client)
     notice = _notice(scores, reply, texts, client.language)
     risk = scores.risk
@@ -190,12 +215,11 @@ def give_feedback(client: ClientTurn, scores: Scores, reply: Transcript | None =
     if notice is not None:
         # The words may be invented or not the client's language: only the safety prompt holds.
         return Feedback(praise=None, suggestions=tuple(prompt), notice=notice)
-    examples: dict[str, Callable[[ClientTurn], str]] = {
-        "reflection": example_reflection,
-        "open_question": example_open_question,
-        "deflection": example_deflection,
-    }
-    used: set[str] = set()
+    said = reply.text if reply is not None else " ".join(a.text for a in scores.acts)
+    used = Counter() if used is None else used
+    address = trainee_address(said, client)
+    names = ("reflection", "open_question", "deflection")
+    shown: set[str] = set()
     suggestions: list[str] = list(prompt)
     keys = [k for k in _needs(client, scores) if k != "risk"]
     # Merging "cues" and "feeling": one reflection example shows both.
@@ -205,11 +229,22 @@ def give_feedback(client: ClientTurn, scores: Scores, reply: Transcript | None =
         if len(suggestions) >= MAX_SUGGESTIONS:
             break
         template = texts[f"suggestions.{key}"]
-        needed = [name for name in examples if "{" + name + "}" in template]
-        if any(name in used for name in needed):
+        needed = [name for name in names if "{" + name + "}" in template]
+        if any(name in shown for name in needed):
             continue  # the same example twice would read as padding
-        used.update(needed)
-        suggestions.append(template.format(**{n: examples[n](client) for n in needed}))
+        shown.update(needed)
+        if not needed:
+            suggestions.append(template)
+            continue
+        name = needed[0]
+        if name == "deflection":
+            example: str | None = example_deflection(replace(client, address=address))
+        else:
+            example = choose_example(name, client, said, used, feeling=key in FEELING_KEYS)
+        if example is None:
+            suggestions.append(_hint(template, name, client, texts))
+        else:
+            suggestions.append(template.format(**{name: example}))
     if harm_keys(client, scores):
         praise = None
     elif risk is not None:

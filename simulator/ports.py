@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # numpy only for type checking: the persona schema imports this module
+    import numpy as np
+    import numpy.typing as npt
 
-Embeddings = npt.NDArray[np.float32]
+    Embeddings: TypeAlias = npt.NDArray[np.float32]
 
 
 class TextEncoder(Protocol):

@@ -7,6 +7,7 @@ This module sees only the adapter protocols of ``simulator.audio``, never a conc
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,6 +172,7 @@ def iter_session(
     all_scores: list[Scores] = []
     client_speech_s: list[float] = []
     yield_audio: dict[VoiceSettings, Audio] = {}
+    examples_used: Counter[str] = Counter()  # one wording at most twice per session
     while True:
         voice = voice_for(persona, turn.state)
         client_audio = synthesizer.synthesize(turn.text, voice)
@@ -203,7 +205,7 @@ def iter_session(
             response_latency_s=reply.response_latency_s,
             client_duration_s=client_audio.duration,
         )
-        feedback = give_feedback(turn, scores, transcript)
+        feedback = give_feedback(turn, scores, transcript, examples_used)
         all_scores.append(scores)
         client_speech_s.append(client_audio.duration)
         step = respond(persona, index, turn.state, scores, seed)

@@ -358,6 +358,8 @@ def parse_session_log(lines: Sequence[str], where: str = "session log") -> Sessi
                 raise ValueError(f"unknown record type {kind!r}")
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             problems.append(_damaged(where, number, last, exc))
+    if start is None and not numbered:
+        raise SessionLogError(f"{where}: empty; the session stopped before it began")
     if start is None:
         raise SessionLogError(f"{where}: no start record; this is not a readable session log")
     return SessionLogData(start, tuple(exchanges), end, tuple(problems))

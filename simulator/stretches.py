@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from simulator.audio import WHISPER_RATE, Audio, Samples, StretchSink, Transcriber
 from simulator.errors import AudioError
-from simulator.types import Transcript, Word
+from simulator.types import Transcript, Word, joined_certainty
 from simulator.vad import Decision, Endpointer
 
 PAUSE_S = 0.45  # silence inside a reply that closes a stretch (longer than a breath between words)
@@ -117,12 +117,14 @@ class StretchTranscriber:
     def _join(self, reply: Audio) -> Transcript:
         words: list[Word] = []
         texts: list[str] = []
+        heard: list[Transcript] = []
         language = self._language or ""
         for offset, future in self._parts:
             try:
                 part = future.result()
             except AudioError:
                 continue  # a stretch with only a breath or a cough in it
+            heard.append(part)
             language = part.language or language
             texts.append(part.text)
             words.extend(
@@ -136,6 +138,7 @@ class StretchTranscriber:
             text=" ".join(t for t in texts if t),
             language=language,
             duration=reply.duration,
+            **joined_certainty(heard),
         )
 
 

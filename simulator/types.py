@@ -81,10 +81,36 @@ class Transcript:
     compression_ratio: float | None = None
     avg_logprob: float | None = None
 
+    def certainty(self) -> dict[str, float | None]:
+        """Whisper's certainty fields by name, to carry over to a transcript built from this."""
+        return {
+            "language_probability": self.language_probability,
+            "no_speech_prob": self.no_speech_prob,
+            "compression_ratio": self.compression_ratio,
+            "avg_logprob": self.avg_logprob,
+        }
+
     @classmethod
     def from_text(cls, text: str, language: str) -> Transcript:
         """Wrap typed text as a transcript without timings (pacing cannot be scored)."""
         return cls(words=(), text=text.strip(), language=language, duration=0.0)
+
+
+def _least(values: list[float | None], highest: bool) -> float | None:
+    known = [v for v in values if v is not None]
+    if not known:
+        return None
+    return max(known) if highest else min(known)
+
+
+def joined_certainty(parts: list[Transcript]) -> dict[str, float | None]:
+    """The least certain of each field over transcripts joined into one (stretches of a reply)."""
+    return {
+        "language_probability": _least([p.language_probability for p in parts], highest=False),
+        "no_speech_prob": _least([p.no_speech_prob for p in parts], highest=True),
+        "compression_ratio": _least([p.compression_ratio for p in parts], highest=True),
+        "avg_logprob": _least([p.avg_logprob for p in parts], highest=False),
+    }
 
 
 @dataclass(frozen=True)

@@ -7,22 +7,16 @@ import json
 import sys
 from pathlib import Path
 
-from rich.console import Console
-
-from simulator.audio import read_audio
 from simulator.cli import options
-from simulator.cli.render import show_scores
 from simulator.cli.textsafe import neutralise, shown
 from simulator.errors import SimulatorError
-from simulator.feedback import give_feedback
-from simulator.models import BUNDLED, model_dir
-from simulator.scoring import score_exchange
-from simulator.scoring.serialize import result_to_dict
-from simulator.stt import make_transcriber
 from simulator.types import EMOTIONS, LANGUAGES, ClientTurn, Emotion, EmotionalState, Transcript
 
 
 def _transcribe(args: argparse.Namespace) -> int:
+    from simulator.audio import read_audio
+    from simulator.stt import make_transcriber
+
     audio = read_audio(args.file)
     transcriber = make_transcriber(args.asr, args.model, args.lang, beam_size=args.beam)
     transcript = transcriber.transcribe(audio, args.lang)
@@ -95,6 +89,10 @@ def _batch_item(raw: bytes) -> tuple[ClientTurn, Transcript]:
 
 def _score_batch(path: Path) -> int:
     """Score one exchange per JSON line; a bad line gets an error line and the batch goes on."""
+    from simulator.feedback import give_feedback
+    from simulator.scoring import score_exchange
+    from simulator.scoring.serialize import result_to_dict
+
     try:
         raw_lines = path.read_bytes().splitlines()
     except IsADirectoryError as exc:
@@ -120,6 +118,15 @@ def _score_batch(path: Path) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from simulator.audio import read_audio
+    from simulator.cli.render import show_scores
+    from simulator.feedback import give_feedback
+    from simulator.scoring import score_exchange
+    from simulator.scoring.serialize import result_to_dict
+    from simulator.stt import make_transcriber
+
     if args.batch:
         return _score_batch(args.batch)
     if args.persona:
@@ -157,6 +164,8 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _models(args: argparse.Namespace) -> int:
+    from simulator.models import BUNDLED, model_dir
+
     for name in BUNDLED:
         print(f"{name}\t{model_dir(name)}")
     return 0

@@ -6,19 +6,19 @@ import argparse
 import json
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
-
-from simulator.authoring import check_files, schema_text, starter_text
 from simulator.cli.textsafe import neutralise, shown
-from simulator.dialogue import first_turn, respond
 from simulator.errors import PersonaError, SimulatorError
-from simulator.persona import ID_PATTERN, Persona, find_persona, persona_files, scan_personas
 from simulator.types import LANGUAGES, ClientTurn, EmotionalState
+
+if TYPE_CHECKING:
+    from simulator.persona import Persona
+
+# Each command imports what it needs when it runs, so `--help` and `personas list` start fast.
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -73,6 +73,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the personas as a table or JSON; a broken file is named on stderr, never hides all."""
+    from simulator.persona import scan_personas
+
     personas, problems = scan_personas()
     for problem in problems:
         print(f"roleplay: skipped {neutralise(problem)}", file=sys.stderr)
@@ -83,6 +85,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("id", "name", "language", "starts as")
     for p in personas:
         table.add_row(p.id, shown(p.name), p.language, f"{p.start.emotion} {p.start.intensity:.2f}")
@@ -93,6 +98,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 def _expand(paths: list[Path]) -> list[Path]:
     """Files to check: given files, the *.yaml files of given folders, or every persona."""
     if not paths:
+        from simulator.persona import persona_files
+
         return persona_files()
     found: list[Path] = []
     for path in paths:
@@ -105,6 +112,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     files = _expand(list(args.paths))
     if not files:
         raise PersonaError("no persona files to check")
+    from simulator.authoring import check_files
+
     problems = check_files(files)
     for problem in problems:
         print(neutralise(problem))
@@ -118,6 +127,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Write a starter persona file that passes check."""
+    from simulator.authoring import starter_text
+    from simulator.persona import ID_PATTERN
+
     if not re.fullmatch(ID_PATTERN, args.id):
         raise PersonaError(f"'{args.id}' is not a persona id: use lowercase words and hyphens")
     path: Path = args.dir / f"{args.id}.yaml"
@@ -134,6 +146,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print or write the JSON Schema generated from the persona model."""
+    from simulator.authoring import schema_text
+
     text = schema_text()
     if args.out is None:
         sys.stdout.write(text)
@@ -176,7 +190,7 @@ def preview_lines(persona: Persona) -> Iterator[tuple[str, str, EmotionalState]]
 def cmd_preview(args: argparse.Namespace) -> int:
     """Speak every line with its emotion, to WAV files or the speakers."""
     from simulator.audio import write_wav
-    from simulator.persona import voice_for
+    from simulator.persona import find_persona, voice_for
     from simulator.tts import EspeakSynthesizer
 
     persona = find_persona(args.id)
@@ -257,8 +271,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     With ``--json`` the session is printed as a session log (JSON Lines, docs/session-log.md),
     one record as soon as it is known.
     """
+    from rich.console import Console
+
     from simulator.cli.render import show_client, show_scores, state_line
+    from simulator.dialogue import first_turn, respond
     from simulator.feedback import give_feedback
+    from simulator.persona import find_persona
     from simulator.scoring import score_exchange
     from simulator.session_log import (
         encode,
@@ -297,6 +315,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         console.print(f"[bold]{shown(persona.name)}[/bold] — {shown(persona.situation)}")
     replies = _replies(args, persona)
     index = 0
+    examples_used: Counter[str] = Counter()  # one wording at most twice per session
     while turn is not None:
         if not args.json:
             show_client(console, index, turn.text, turn.state)
@@ -305,7 +324,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             break
         transcript = Transcript.from_text(reply, persona.language)
         scores = score_exchange(turn, transcript)
-        feedback = give_feedback(turn, scores)
+        feedback = give_feedback(turn, scores, transcript, examples_used)
         step = respond(persona, index, turn.state, scores, args.seed)
         if args.json:
             exchange = Exchange(index, turn, transcript, scores, feedback, step.state)

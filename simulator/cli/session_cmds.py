@@ -6,38 +6,36 @@ import argparse
 import contextlib
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import platformdirs
-from rich.console import Console
-
-from simulator.audio import AudioIO, Transcriber
 from simulator.cli import options
-from simulator.cli.render import show_client, show_exchange, show_summary, state_line
 from simulator.cli.textsafe import shown
 from simulator.errors import SimulatorError
-from simulator.persona import Persona, find_persona
-from simulator.scoring import score_exchange
-from simulator.session import (
-    ClientLine,
-    NoReply,
-    SessionEnd,
-    SessionLog,
-    iter_session,
-)
-from simulator.stt import make_transcriber
-from simulator.tts import EspeakSynthesizer
 from simulator.types import ClientTurn, EmotionalState, Exchange, Language, Transcript
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from simulator.audio import AudioIO, Transcriber
+    from simulator.persona import Persona
+    from simulator.session import SessionLog
+
+# The commands import numpy, Whisper, the scorer and rich when they run, so `--help` starts fast.
 
 DEMO_PERSONA = "en-angry-caller"
 
 
 def sessions_root() -> Path:
     """Where sessions are kept unless ``--out`` says otherwise."""
+    import platformdirs
+
     return Path(platformdirs.user_data_dir("voice-roleplay")) / "sessions"
 
 
 def _warm_up(transcriber: Transcriber, language: Language) -> None:
     """Load the Whisper model and the scorer's word forms while the client speaks."""
+    from simulator.scoring import score_exchange
+
     load = getattr(transcriber, "load", None)
 
     def run() -> None:
@@ -72,6 +70,10 @@ def run_session(
     seed: int,
 ) -> int:
     """Run a whole session, printing each step; the log survives an interruption."""
+    from simulator.cli.render import show_client, show_exchange, show_summary, state_line
+    from simulator.session import ClientLine, NoReply, SessionEnd, iter_session
+    from simulator.tts import EspeakSynthesizer
+
     console.print(
         f"[bold]{shown(persona.name)}[/bold] ({persona.language}) — "
         f"{shown(persona.situation.strip())}"
@@ -115,7 +117,12 @@ def _settings(args: argparse.Namespace) -> dict[str, object]:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
     from simulator.fixtures import FixtureAudio
+    from simulator.persona import find_persona
+    from simulator.session import SessionLog
+    from simulator.stt import make_transcriber
 
     persona = find_persona(args.persona)
     audio_io = FixtureAudio(persona.id, plan=args.trainee)
@@ -127,7 +134,12 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _practice(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
     from simulator.devices import LiveAudio
+    from simulator.persona import find_persona
+    from simulator.session import SessionLog
+    from simulator.stt import make_transcriber
 
     persona = find_persona(args.persona)
     transcriber = make_transcriber(args.asr, args.model, persona.language, beam_size=args.beam)

@@ -8,9 +8,9 @@ from typing import Any
 
 from simulator.audio import Audio, for_whisper
 from simulator.errors import AudioError, TranscriptionError
+from simulator.stt import BEAM_SIZE
 from simulator.types import Transcript, Word
 
-BEAM_SIZE = 5  # Whisper's own default; the benchmark reports its speed
 # No temperature fallback: on hard audio it re-decodes up to five times (measured 3x slower on
 # average, 5x in the worst case, on Finnish and Dutch replies) for little gain on short replies.
 TEMPERATURE = 0.0
@@ -86,7 +86,8 @@ class FasterWhisperTranscriber:
         )
         words: list[Word] = []
         texts: list[str] = []
-        for segment in list(segments):  # transcribe() is lazy: decoding happens here
+        decoded = list(segments)  # transcribe() is lazy: decoding happens here
+        for segment in decoded:
             texts.append(segment.text.strip())
             for w in segment.words or ():
                 words.append(
@@ -101,5 +102,26 @@ class FasterWhisperTranscriber:
         if not words:
             raise AudioError("no speech was recognised in the recording")
         return Transcript(
-            words=tuple(words), text=text, language=info.language, duration=clip.duration
+            words=tuple(words),
+            text=text,
+            language=info.language,
+            duration=clip.duration,
+            language_probability=float(info.language_probability),
+            **segment_certainty(
+                [(s.no_speech_prob, s.compression_ratio, s.avg_logprob) for s in decoded]
+            ),
         )
+
+
+def segment_certainty(segments: list[tuple[float, float, float]]) -> dict[str, float | None]:
+    """Whisper's least certain segment figures: highest no-speech and compression, lowest logprob.
+
+    Each segment is (no-speech probability, compression ratio, average log-probability).
+    """
+    if not segments:
+        return {"no_speech_prob": None, "compression_ratio": None, "avg_logprob": None}
+    return {
+        "no_speech_prob": round(max(float(s[0]) for s in segments), 4),
+        "compression_ratio": round(max(float(s[1]) for s in segments), 4),
+        "avg_logprob": round(min(float(s[2]) for s in segments), 4),
+    }

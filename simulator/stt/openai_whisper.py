@@ -24,8 +24,9 @@ import numpy.typing as npt
 from simulator.audio import WHISPER_RATE, Audio, for_whisper
 from simulator.errors import AudioError, TranscriptionError
 from simulator.models import cache_root
+from simulator.stt import BEAM_SIZE
 from simulator.stt.convert import convert
-from simulator.stt.faster import BEAM_SIZE, TEMPERATURE, max_new_tokens
+from simulator.stt.faster import TEMPERATURE, max_new_tokens, segment_certainty
 from simulator.types import Transcript, Word
 
 NOT_INSTALLED = (
@@ -205,4 +206,8 @@ class OpenAIWhisperTranscriber:
             text=" ".join(t for t in texts if t),
             language=str(result["language"]),
             duration=duration,
+            **segment_certainty([
+                (s["no_speech_prob"], s["compression_ratio"], s["avg_logprob"])
+                for s in result["segments"]
+            ]),
         )
