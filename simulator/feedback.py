@@ -27,6 +27,7 @@ from simulator.scoring.empathy import asked_for_advice
 from simulator.scoring.perspective import feedback_texts
 from simulator.scoring.phrasing import example_deflection
 from simulator.scoring.risk import risk_praise, risk_prompt
+from simulator.scoring.transcript import check_transcript
 from simulator.suggestions import choose_example, trainee_address
 from simulator.types import Act, ActKind, ClientTurn, Evidence, Feedback, Scores, Transcript
 
@@ -185,6 +186,15 @@ def _notice(scores: Scores, reply: Transcript | None, texts: dict[str, str],
             client_language=texts[f"language_names.{language}"],
         )
     return None
+
+
+def say_again(reply: Transcript, client: ClientTurn) -> str | None:
+    """When the transcript is unclear: the offer to say it again, with the doubtful words marked."""
+    check = check_transcript(reply, client.language)
+    if check.reliable:
+        return None
+    marked = _quote(mark_doubtful(reply.text, check.doubtful))
+    return _flatten(client)["notices.say_again"].format(marked=marked)
 
 
 def _example_slot(name: str) -> re.Pattern[str]:

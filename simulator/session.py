@@ -7,6 +7,7 @@ This module sees only the adapter protocols of ``simulator.audio``, never a conc
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -15,9 +16,12 @@ from pathlib import Path
 from simulator.audio import Audio, AudioIO, Synthesizer, Transcriber, VoiceSettings, write_wav
 from simulator.dialogue import first_turn, respond, yield_line
 from simulator.errors import AudioError, StorageError
-from simulator.feedback import give_feedback
+from simulator.feedback import give_feedback, say_again
 from simulator.persona import Persona, voice_for
+from simulator.phases import PhaseClock, exchange_timings
+from simulator.ports import TextEncoder
 from simulator.scoring import SessionSummary, score_exchange, summarize_session
+from simulator.scoring.hybrid import prepare
 from simulator.session_log import (
     LOG_NAME,
     Source,
@@ -63,7 +67,15 @@ class SessionEnd:
     summary: SessionSummary
 
 
-SessionEvent = ClientLine | NoReply | Exchange | SessionEnd
+@dataclass(frozen=True)
+class ExchangeTimings:
+    """Where the time of the exchange just shown went (the ``timings`` of its log record)."""
+
+    index: int
+    timings: Mapping[str, float]
+
+
+SessionEvent = ClientLine | NoReply | Exchange | ExchangeTimings | SessionEnd
 
 
 class SessionLog:
@@ -163,8 +175,18 @@ def iter_session(
     transcriber: Transcriber,
     log: SessionLog,
     seed: int = 0,
+    *,
+    ask_again: bool = False,
+    encoder: TextEncoder | None = None,
 ) -> Iterator[SessionEvent]:
-    """Run one session, yielding each client line, each scored exchange and the end."""
+    """Run one session, yielding each client line, each scored exchange and the end.
+
+    With ``ask_again`` (live practice) a reply whose transcript is unclear is not scored at once:
+    the trainee sees "I couldn't make that out clearly" with the doubtful words marked and may
+    say it again, up to MAX_RETRIES times; the last try is scored (without praise) whatever it is.
+    With an ``encoder`` replies are scored by the hybrid scorer; the client's line is embedded
+    while it plays.
+    """
     log.start(persona, seed)
     turn = first_turn(persona, seed)
     state = turn.state
@@ -175,41 +197,58 @@ def iter_session(
     examples_used: Counter[str] = Counter()  # one wording at most twice per session
     while True:
         voice = voice_for(persona, turn.state)
+        synthesis_began = time.monotonic()
         client_audio = synthesizer.synthesize(turn.text, voice)
         client_path = log.folder / f"{index + 1:02d}-client.wav"
         write_wav(client_path, client_audio)
+        synthesize_s = time.monotonic() - synthesis_began
         yield ClientLine(index, turn, client_path)
         if voice not in yield_audio:  # the yield line in this turn's voice, made once per voice
+            synthesis_began = time.monotonic()
             yield_audio[voice] = synthesizer.synthesize(yield_line(persona), voice)
+            synthesize_s += time.monotonic() - synthesis_began
         audio_io.play(client_audio, yield_audio[voice])
+        if encoder is not None:
+            prepare(turn, encoder)  # while the line plays: the reply's scoring then embeds only it
         for attempt in range(1, MAX_RETRIES + 1):
             # Stretches of the reply are transcribed while the trainee is still talking.
             stretches = StretchTranscriber(transcriber, persona.language)
             try:
                 reply = audio_io.record_reply(turn.state, stretches.submit)
+                wait = PhaseClock()  # the turn is over: the trainee now waits for the scores
                 reply_path = log.folder / f"{index + 1:02d}-reply.wav"
                 write_wav(reply_path, reply.audio)
+                wait.lap("save_reply")
                 transcript = stretches.result(reply.audio)
-                break
+                wait.lap("transcribe")
             except StorageError:
                 raise
             except AudioError as exc:
                 if attempt == MAX_RETRIES:
                     raise
                 yield NoReply(index, f"{exc} — try again?", attempt)
+                continue
             finally:
                 stretches.close()
+            unclear = say_again(transcript, turn) if ask_again else None
+            if unclear is None or attempt == MAX_RETRIES:
+                break
+            yield NoReply(index, unclear, attempt)
         scores = score_exchange(
             turn,
             transcript,
             response_latency_s=reply.response_latency_s,
             client_duration_s=client_audio.duration,
+            encoder=encoder,
         )
+        wait.lap("score")
         feedback = give_feedback(turn, scores, transcript, examples_used)
+        wait.lap("feedback")
         all_scores.append(scores)
         client_speech_s.append(client_audio.duration)
         step = respond(persona, index, turn.state, scores, seed)
         state = step.state
+        wait.lap("respond")
         exchange = Exchange(
             index=index,
             client=turn,
@@ -222,8 +261,10 @@ def iter_session(
             response_latency_s=reply.response_latency_s,
             client_stopped=reply.client_stopped,
         )
-        log.exchange(exchange)
+        timings = exchange_timings(synthesize_s, wait, stretches.timings, transcript)
+        log.exchange(exchange, timings)
         yield exchange
+        yield ExchangeTimings(index, timings)
         index += 1
         if step.next_turn is None:
             closing = step.closing_line

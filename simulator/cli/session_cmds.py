@@ -33,7 +33,8 @@ def sessions_root() -> Path:
 
 
 def _warm_up(transcriber: Transcriber, language: Language) -> None:
-    """Load the Whisper model and the scorer's word forms while the client speaks."""
+    """Load Whisper, the sentence encoder, the heads and the word lists while the client speaks."""
+    from simulator.encoder import shared_encoder
     from simulator.scoring import score_exchange
 
     load = getattr(transcriber, "load", None)
@@ -44,7 +45,13 @@ def _warm_up(transcriber: Transcriber, language: Language) -> None:
             if callable(load):
                 load()
         client = ClientTurn("I have waited all week.", EmotionalState("calm", 0.5), (), language)
-        score_exchange(client, Transcript.from_text("You have waited all week.", language))
+        with contextlib.suppress(SimulatorError):
+            shared_encoder().load()
+        score_exchange(
+            client,
+            Transcript.from_text("You have waited all week.", language),
+            encoder=shared_encoder(),
+        )
 
     threading.Thread(target=run, name="warm-up", daemon=True).start()
 
@@ -68,10 +75,19 @@ def run_session(
     transcriber: Transcriber,
     log: SessionLog,
     seed: int,
+    profile: bool = False,
+    *,
+    ask_again: bool = False,
 ) -> int:
-    """Run a whole session, printing each step; the log survives an interruption."""
+    """Run a whole session, printing each step; the log survives an interruption.
+
+    With ``profile``, each exchange is followed by where its time went. With ``ask_again``, an
+    unclear reply may be said again (live practice; a demo's replies are fixed recordings).
+    """
     from simulator.cli.render import show_client, show_exchange, show_summary, state_line
-    from simulator.session import ClientLine, NoReply, SessionEnd, iter_session
+    from simulator.encoder import shared_encoder
+    from simulator.phases import profile_lines
+    from simulator.session import ClientLine, ExchangeTimings, NoReply, SessionEnd, iter_session
     from simulator.tts import EspeakSynthesizer
 
     console.print(
@@ -82,13 +98,20 @@ def run_session(
     _warm_up(transcriber, persona.language)
     synthesizer = EspeakSynthesizer()
     try:
-        for event in iter_session(persona, audio_io, synthesizer, transcriber, log, seed):
+        events = iter_session(
+            persona, audio_io, synthesizer, transcriber, log, seed, ask_again=ask_again,
+            encoder=shared_encoder(),
+        )
+        for event in events:
             if isinstance(event, ClientLine):
                 show_client(console, event.index, event.turn.text, event.turn.state)
             elif isinstance(event, NoReply):
                 console.print(f"  [red]{shown(event.message)}[/red]")
             elif isinstance(event, Exchange):
                 show_exchange(console, event)
+            elif isinstance(event, ExchangeTimings) and profile:
+                for line in profile_lines(event.timings):
+                    console.print(f"  [dim]profile: {shown(line)}[/dim]")
             elif isinstance(event, SessionEnd):
                 if event.closing_line:
                     console.print(f"\n  [cyan]Client:[/cyan] {shown(event.closing_line)}")
@@ -130,7 +153,7 @@ def _demo(args: argparse.Namespace) -> int:
     log = SessionLog.create(args.out or sessions_root(), persona.id, "demo", _settings(args))
     console = Console(highlight=False)
     console.print("[dim]Demo: the trainee's replies are recorded fixtures; no microphone.[/dim]")
-    return run_session(console, persona, audio_io, transcriber, log, args.seed)
+    return run_session(console, persona, audio_io, transcriber, log, args.seed, args.profile)
 
 
 def _practice(args: argparse.Namespace) -> int:
@@ -157,7 +180,9 @@ def _practice(args: argparse.Namespace) -> int:
         )
         console.print(f"[dim]Speak after the client; {hint}. Ctrl-C stops.[/dim]")
         log = SessionLog.create(root, persona.id, "practice", _settings(args))
-        return run_session(console, persona, audio_io, transcriber, log, args.seed)
+        return run_session(
+            console, persona, audio_io, transcriber, log, args.seed, args.profile, ask_again=True
+        )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -101,7 +101,9 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `sessions list` and `sessions delete`."""
     sessions = sub.add_parser("sessions", help="list or delete your recorded sessions")
-    ssub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION", required=True)
+    ssub = sessions.add_subparsers(
+        dest="sessions_command", metavar="ACTION", required=True, help="what to do"
+    )
     out_help = "folder that keeps the sessions (default: your data folder)"
 
     p = ssub.add_parser("list", help="every session kept, with persona, date and outcome")

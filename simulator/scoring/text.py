@@ -210,7 +210,7 @@ def term_matches(term: str, toks: Sequence[str]) -> int:
     and ``~`` matches up to MAX_GAP words ("had je ~ moeten" finds "had je eerder moeten").
     """
     parts = tuple(term.split())
-    for i in range(len(toks)):
+    for i in _starts(parts, toks):
         if _match_from(parts, toks, i):
             return i
     return -1
@@ -219,7 +219,18 @@ def term_matches(term: str, toks: Sequence[str]) -> int:
 def term_positions(term: str, toks: Sequence[str]) -> tuple[int, ...]:
     """Every index where a lexicon phrase begins in ``toks``."""
     parts = tuple(term.split())
-    return tuple(i for i in range(len(toks)) if _match_from(parts, toks, i))
+    return tuple(i for i in _starts(parts, toks) if _match_from(parts, toks, i))
+
+
+def _starts(parts: tuple[str, ...], toks: Sequence[str]) -> Iterable[int]:
+    """Indexes where a phrase can begin: where its first word matches (all, for ``~`` or none)."""
+    if not parts or parts[0] == "~":
+        return range(len(toks))
+    head = parts[0]
+    if head.endswith("*"):
+        prefix = head[:-1]
+        return [i for i, t in enumerate(toks) if t.startswith(prefix)]
+    return [i for i, t in enumerate(toks) if t == head]
 
 
 def _match_from(parts: tuple[str, ...], toks: Sequence[str], i: int) -> bool:
