@@ -133,7 +133,7 @@ def history_html(rows: Sequence[SessionFigures], title: str = "Your practice ove
     body.append(table(["figure", "over all sessions"],
                       [[esc(label), f"<span class=\"verdict\" data-trend=\"{esc(label)}\">"
                         f"{esc(v)}</span>"] for label, v in trends(rows)]))
-    dates = [r.started[:10] for r in rows]
+    dates = [_when(r.started) for r in rows]
     body.append(figure(trend_plot({"listening": [r.listening for r in rows],
                                    "empathy": [r.empathy for r in rows],
                                    "pacing": [r.pacing for r in rows]}, dates, "score (0-100)",
@@ -154,7 +154,7 @@ def history_html(rows: Sequence[SessionFigures], title: str = "Your practice ove
         if len(mine) > 1:
             body.append(figure(trend_plot({"listening": [r.listening for r in mine],
                                            "empathy": [r.empathy for r in mine]},
-                                          [r.started[:10] for r in mine], "score (0-100)",
+                                          [_when(r.started) for r in mine], "score (0-100)",
                                           salt=f"p-{persona}"),
                                f"Listening and empathy with {persona}.", f"persona-{persona}"))
     body.append("<h2>Every session</h2>")
@@ -162,6 +162,11 @@ def history_html(rows: Sequence[SessionFigures], title: str = "Your practice ove
     body.append(table(HISTORY_HEADERS, cells, numeric={3, 4, 5, 6, 7, 8},
                       attrs=" data-table=\"sessions\""))
     return page(title, "\n".join(body))
+
+
+def _when(started: str) -> str:
+    """A session's start as a short axis label: month-day hour:minute."""
+    return started[5:16].replace("T", " ")
 
 
 def _pct(value: float | None) -> float | None:

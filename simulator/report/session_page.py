@@ -81,9 +81,10 @@ def _evidence(ex: Exchange) -> str:
 
 def _feedback(ex: Exchange) -> str:
     lines = []
+    # The feedback's own lines carry their headings in the session's language.
     if ex.feedback.praise:
-        lines.append(f"<p><b>What worked:</b> {esc(ex.feedback.praise)}</p>")
-    lines += [f"<p><b>Try:</b> {esc(s)}</p>" for s in ex.feedback.suggestions]
+        lines.append(f"<p class=\"praise\">✓ {esc(ex.feedback.praise)}</p>")
+    lines += [f"<p class=\"suggestion\">→ {esc(s)}</p>" for s in ex.feedback.suggestions]
     return f"<div class=\"feedback\">{''.join(lines)}</div>" if lines else ""
 
 
