@@ -11,11 +11,11 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from simulator.cli.progress import progress
 from simulator.cli.session_cmds import sessions_root
 from simulator.cli.sessions import session_folders
 from simulator.cli.textsafe import shown
 from simulator.errors import SimulatorError
+from simulator.progress import progress
 from simulator.session_log import SessionLogData, SessionLogError, read_session_log
 
 

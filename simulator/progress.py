@@ -10,9 +10,9 @@ T = TypeVar("T")
 MIN_ITEMS = 5  # a bar for fewer items only flickers
 
 
-def progress(items: Sequence[T], label: str) -> Iterator[T]:
-    """Yield the items, showing a bar on stderr when it is a terminal and the work is long."""
-    if len(items) < MIN_ITEMS or not sys.stderr.isatty():
+def progress(items: Sequence[T], label: str, least: int = MIN_ITEMS) -> Iterator[T]:
+    """Yield the items, with a bar on stderr when it is a terminal and there are ``least``."""
+    if len(items) < least or not sys.stderr.isatty():
         yield from items
         return
     from rich.console import Console
