@@ -56,6 +56,18 @@ def _warm_up(transcriber: Transcriber, language: Language) -> None:
     threading.Thread(target=run, name="warm-up", daemon=True).start()
 
 
+def _print_report(console: Console, folder: Path) -> None:
+    """Write the session's HTML report and print its path; a failure costs only the report."""
+    from simulator.cli.report_cmds import write_report
+
+    try:
+        path = write_report(folder)
+    except SimulatorError as exc:
+        console.print(f"[dim]No report: {shown(str(exc))}[/dim]")
+        return
+    console.print(f"Report: {shown(str(path))}")
+
+
 def run_session(
     console: Console,
     persona: Persona,
@@ -109,6 +121,7 @@ def run_session(
                 )
                 show_summary(console, event.summary)
                 console.print(f"[dim]Log: {shown(str(event.log_path))}[/dim]")
+                _print_report(console, log.folder)
     except KeyboardInterrupt:
         with contextlib.suppress(SimulatorError):
             log.end("interrupted")
