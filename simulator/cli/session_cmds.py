@@ -34,7 +34,8 @@ def sessions_root() -> Path:
 
 
 def _warm_up(transcriber: Transcriber, language: Language) -> None:
-    """Load the Whisper model and the scorer's word forms while the client speaks."""
+    """Load Whisper, the sentence encoder, the heads and the word lists while the client speaks."""
+    from simulator.encoder import shared_encoder
     from simulator.scoring import score_exchange
 
     load = getattr(transcriber, "load", None)
@@ -45,9 +46,27 @@ def _warm_up(transcriber: Transcriber, language: Language) -> None:
             if callable(load):
                 load()
         client = ClientTurn("I have waited all week.", EmotionalState("calm", 0.5), (), language)
-        score_exchange(client, Transcript.from_text("You have waited all week.", language))
+        with contextlib.suppress(SimulatorError):
+            shared_encoder().load()
+        score_exchange(
+            client,
+            Transcript.from_text("You have waited all week.", language),
+            encoder=shared_encoder(),
+        )
 
     threading.Thread(target=run, name="warm-up", daemon=True).start()
+
+
+def _print_report(console: Console, folder: Path) -> None:
+    """Write the session's HTML report and print its path; a failure costs only the report."""
+    from simulator.cli.report_cmds import write_report
+
+    try:
+        path = write_report(folder)
+    except SimulatorError as exc:
+        console.print(f"[dim]No report: {shown(str(exc))}[/dim]")
+        return
+    console.print(f"Report: {shown(str(path))}")
 
 
 def run_session(
@@ -67,6 +86,7 @@ def run_session(
     unclear reply may be said again (live practice; a demo's replies are fixed recordings).
     """
     from simulator.cli.render import show_client, show_exchange, show_summary, state_line
+    from simulator.encoder import shared_encoder
     from simulator.phases import profile_lines
     from simulator.session import ClientLine, ExchangeTimings, NoReply, SessionEnd, iter_session
     from simulator.tts import EspeakSynthesizer
@@ -80,7 +100,8 @@ def run_session(
     synthesizer = EspeakSynthesizer()
     try:
         events = iter_session(
-            persona, audio_io, synthesizer, transcriber, log, seed, ask_again=ask_again
+            persona, audio_io, synthesizer, transcriber, log, seed, ask_again=ask_again,
+            encoder=shared_encoder(),
         )
         for event in events:
             if isinstance(event, ClientLine):
@@ -101,6 +122,7 @@ def run_session(
                 )
                 show_summary(console, event.summary)
                 console.print(f"[dim]Log: {shown(str(event.log_path))}[/dim]")
+                _print_report(console, log.folder)
     except KeyboardInterrupt:
         with contextlib.suppress(SimulatorError):
             log.end("interrupted")
