@@ -43,7 +43,7 @@ _NL_INVERTED = {
     "vind": "vindt", "denk": "denkt", "hoop": "hoopt", "weet": "weet", "kijk": "kijkt",
     "red": "redt", "ga": "gaat", "mis": "mist", "bedoel": "bedoelt", "voel": "voelt",
     "merk": "merkt", "zie": "ziet", "verwacht": "verwacht", "probeer": "probeert",
-    "maak": "maakt", "sta": "staat", "kom": "komt", "wens": "wenst", "zit": "zit",
+    "sta": "staat", "kom": "komt", "wens": "wenst", "zit": "zit",
     "woon": "woont", "werk": "werkt", "twijfel": "twijfelt", "verwijt": "verwijt",
     "overweeg": "overweegt", "durf": "durft", "wacht": "wacht", "draag": "draagt",
     "zorg": "zorgt", "sla": "slaat", "krijg": "krijgt", "moet": "moet", "zou": "zou",
