@@ -19,7 +19,9 @@ from simulator.errors import AudioError, StorageError
 from simulator.feedback import give_feedback, say_again
 from simulator.persona import Persona, voice_for
 from simulator.phases import PhaseClock, exchange_timings
+from simulator.ports import TextEncoder
 from simulator.scoring import SessionSummary, score_exchange, summarize_session
+from simulator.scoring.hybrid import prepare
 from simulator.session_log import (
     LOG_NAME,
     Source,
@@ -175,12 +177,15 @@ def iter_session(
     seed: int = 0,
     *,
     ask_again: bool = False,
+    encoder: TextEncoder | None = None,
 ) -> Iterator[SessionEvent]:
     """Run one session, yielding each client line, each scored exchange and the end.
 
     With ``ask_again`` (live practice) a reply whose transcript is unclear is not scored at once:
     the trainee sees "I couldn't make that out clearly" with the doubtful words marked and may
     say it again, up to MAX_RETRIES times; the last try is scored (without praise) whatever it is.
+    With an ``encoder`` replies are scored by the hybrid scorer; the client's line is embedded
+    while it plays.
     """
     log.start(persona, seed)
     turn = first_turn(persona, seed)
@@ -203,6 +208,8 @@ def iter_session(
             yield_audio[voice] = synthesizer.synthesize(yield_line(persona), voice)
             synthesize_s += time.monotonic() - synthesis_began
         audio_io.play(client_audio, yield_audio[voice])
+        if encoder is not None:
+            prepare(turn, encoder)  # while the line plays: the reply's scoring then embeds only it
         for attempt in range(1, MAX_RETRIES + 1):
             # Stretches of the reply are transcribed while the trainee is still talking.
             stretches = StretchTranscriber(transcriber, persona.language)
@@ -232,6 +239,7 @@ def iter_session(
             transcript,
             response_latency_s=reply.response_latency_s,
             client_duration_s=client_audio.duration,
+            encoder=encoder,
         )
         wait.lap("score")
         feedback = give_feedback(turn, scores, transcript, examples_used)

@@ -36,19 +36,22 @@ _BUILDERS: dict[str, Callable[[ClientTurn], str]] = {
 }
 _NL_FORMAL = frozenset({"u", "uw", "uzelf"})
 _NL_INFORMAL = frozenset({"je", "jij", "jou", "jouw", "jezelf", "jullie"})
-# "u" -> "je": irregular inverted verbs first; then any "<verb>t u" loses its -t ("vindt u" ->
-# "vind je"), "u <verb>t" keeps it ("u vindt" -> "je vindt"), "zich" after "u" becomes "je".
-_NL_TO_JE = (
-    (r"\bheeft u\b", "heb je"), (r"\bbent u\b", "ben je"), (r"\bkunt u\b", "kun je"),
-    (r"\bwilt u\b", "wil je"), (r"\bzult u\b", "zul je"), (r"\bu heeft\b", "je hebt"),
-    (r"\bu zelf\b", "jezelf"), (r"\buzelf\b", "jezelf"),
-    (r"\b([a-zë]+?)(d?)t u\b", r"\1\2 je"),
-)
-_NL_TO_U = (
-    (r"\bheb je\b", "heeft u"), (r"\bben je\b", "bent u"), (r"\bkun je\b", "kunt u"),
-    (r"\bwil je\b", "wilt u"), (r"\bzul je\b", "zult u"), (r"\bje hebt\b", "u heeft"),
-    (r"\bjij\b", "u"), (r"\bjou\b", "u"), (r"\bjouw\b", "uw"), (r"\bjezelf\b", "uzelf"),
-)
+# Dutch verbs with "je" and with "u" when the subject follows them ("vind je" / "vindt u").
+# Only verbs that rarely take "u" as their object are listed, so "het doet u verdriet" stays.
+_NL_INVERTED = {
+    "ben": "bent", "heb": "heeft", "kun": "kunt", "wil": "wilt", "zul": "zult", "zeg": "zegt",
+    "vind": "vindt", "denk": "denkt", "hoop": "hoopt", "weet": "weet", "kijk": "kijkt",
+    "red": "redt", "ga": "gaat", "mis": "mist", "bedoel": "bedoelt", "voel": "voelt",
+    "merk": "merkt", "zie": "ziet", "verwacht": "verwacht", "probeer": "probeert",
+    "sta": "staat", "kom": "komt", "wens": "wenst", "zit": "zit",
+    "woon": "woont", "werk": "werkt", "twijfel": "twijfelt", "verwijt": "verwijt",
+    "overweeg": "overweegt", "durf": "durft", "wacht": "wacht", "draag": "draagt",
+    "zorg": "zorgt", "sla": "slaat", "krijg": "krijgt", "moet": "moet", "zou": "zou",
+    "had": "had", "regel": "regelt", "houd": "houdt", "zet": "zet", "hoef": "hoeft",
+    "was": "was", "kon": "kon", "wilde": "wilde", "deed": "deed",
+}
+_NL_TO_U_VERB = {je: u for je, u in _NL_INVERTED.items()}
+_NL_TO_JE_VERB = {u: je for je, u in _NL_INVERTED.items()}
 
 
 def trainee_address(reply: str, client: ClientTurn) -> Address:
@@ -72,23 +75,39 @@ def _cased(pattern: str, repl: str, text: str) -> str:
 
 
 def to_address(text: str, address: Address) -> str:
-    """A Dutch example said to "je" or "u" (written in either)."""
-    out = text
+    """A Dutch example said to "je" or "u" (written in either).
+
+    Written with "u": "vindt u" -> "vind je", "u heeft" -> "je hebt", "uw" -> "je", "zich"
+    -> "je". Written with "je", possessives must be "jouw" (-> "uw"), so every "je" is the
+    person: "vind je" -> "vindt u", "je voelt je" -> "u voelt zich".
+    """
     if address == "informal":
-        for pattern, repl in _NL_TO_JE:
-            out = _cased(pattern, repl, out)
-        if "zich" in out and re.search(r"\bu\b", out, re.IGNORECASE):
+        out = _cased(r"\bu heeft\b", "je hebt", text)
+        out = _cased(r"\buzelf\b", "jezelf", out)
+        out = re.sub(r"\b([A-Za-z]+) u\b", lambda m: _verb(m, _NL_TO_JE_VERB, "je"), out)
+        if re.search(r"\bu\b", text, re.IGNORECASE):
             out = _cased(r"\bzich\b", "je", out)
         out = _cased(r"\buw\b", "je", out)
         return _cased(r"\bu\b", "je", out)
-    for pattern, repl in _NL_TO_U:
-        out = _cased(pattern, repl, out)
-    # "je" as subject after a verb, "<verb> je" -> "<verb>t u"; elsewhere "je" -> "u"/"uw".
-    out = _cased(r"\b(vind|denk|voel|hoop|merk|maak|wacht|zeg|ga|doe|zie|weet|zoek|kijk|"
-                 r"wens|hoor|bedoel|mis|verwacht|vertrouw|draag|sta|kom|blijf) je\b",
-                 r"\1t u", out)
-    out = _cased(r"\bje (eigen|[a-z]+(?:en|ing|heid|s|je))\b", r"uw \1", out)
+    out = _cased(r"\bje hebt\b", "u heeft", text)
+    out = re.sub(r"\b([A-Za-z]+) je je\b", lambda m: _verb(m, _NL_TO_U_VERB, "u zich"), out)
+    out = re.sub(r"\b([A-Za-z]+) je\b", lambda m: _verb(m, _NL_TO_U_VERB, "u"), out)
+    out = re.sub(r"\b(u|je) ([a-z]+t) je\b", r"\1 \2 zich", out, flags=re.IGNORECASE)
+    out = _cased(r"\bjouw\b", "uw", out)
+    out = _cased(r"\bjezelf\b", "uzelf", out)
+    out = _cased(r"\bjij\b", "u", out)
+    out = _cased(r"\bjou\b", "u", out)
     return _cased(r"\bje\b", "u", out)
+
+
+def _verb(m: re.Match[str], table: dict[str, str], pronoun: str) -> str:
+    """A listed verb before the pronoun in the other form, or the words as they were."""
+    verb = m.group(1)
+    new = table.get(verb.lower())
+    if new is None:
+        return m.group(0)
+    new = new[:1].upper() + new[1:] if verb[:1].isupper() else new
+    return f"{new} {pronoun}"
 
 
 def checks_out(move: str, client: ClientTurn, example: str) -> bool:

@@ -216,6 +216,10 @@ class Scores:
     pacing_metrics: PacingMetrics | None = None
     risk: RiskCheck | None = None  # set when the client's line carries a risk cue
     transcript: TranscriptCheck | None = None  # set for every scored reply
+    # The harm head's calibrated probability that the reply as a whole is harmful (None when
+    # scored by the rules alone). ``harm_flagged``: a harmful act, or this at the threshold.
+    harm_probability: float | None = None
+    harm_flagged: bool = False
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,7 @@ def _batch_item(raw: bytes) -> tuple[ClientTurn, Transcript]:
 
 def _score_batch(path: Path) -> int:
     """Score one exchange per JSON line; a bad line gets an error line and the batch goes on."""
+    from simulator.encoder import shared_encoder
     from simulator.feedback import give_feedback
     from simulator.scoring import score_exchange
     from simulator.scoring.serialize import result_to_dict
@@ -100,12 +101,14 @@ def _score_batch(path: Path) -> int:
     except OSError as exc:
         raise SimulatorError(f"{path}: cannot read ({exc.strerror})") from exc
     scored = failed = 0
-    for number, raw in enumerate(raw_lines, start=1):
+    from simulator.progress import progress
+
+    for number, raw in progress(list(enumerate(raw_lines, start=1)), "scoring"):
         if not raw.strip():
             continue
         try:
             client, reply = _batch_item(raw)
-            scores = score_exchange(client, reply)
+            scores = score_exchange(client, reply, encoder=shared_encoder())
             result: dict[str, object] = {"line": number}
             result.update(result_to_dict(scores, give_feedback(client, scores)))
             scored += 1
@@ -122,6 +125,7 @@ def _score(args: argparse.Namespace) -> int:
 
     from simulator.audio import read_audio
     from simulator.cli.render import show_scores
+    from simulator.encoder import shared_encoder
     from simulator.feedback import give_feedback
     from simulator.scoring import score_exchange
     from simulator.scoring.serialize import result_to_dict
@@ -148,7 +152,7 @@ def _score(args: argparse.Namespace) -> int:
         state = EmotionalState(emotion=check_emotion(args.emotion), intensity=0.6)
         client = ClientTurn(text=args.client, state=state, language=args.lang)
         reply = Transcript.from_text(args.reply, args.lang)
-    scores = score_exchange(client, reply)
+    scores = score_exchange(client, reply, encoder=shared_encoder())
     feedback = give_feedback(client, scores, reply)
     if args.json:
         result = result_to_dict(scores, feedback)

@@ -275,6 +275,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     from simulator.cli.render import show_client, show_scores, state_line
     from simulator.dialogue import first_turn, respond
+    from simulator.encoder import shared_encoder
     from simulator.feedback import give_feedback
     from simulator.persona import find_persona
     from simulator.scoring import score_exchange
@@ -323,7 +324,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         if reply is None:
             break
         transcript = Transcript.from_text(reply, persona.language)
-        scores = score_exchange(turn, transcript)
+        scores = score_exchange(turn, transcript, encoder=shared_encoder())
         feedback = give_feedback(turn, scores, transcript, examples_used)
         step = respond(persona, index, turn.state, scores, args.seed)
         if args.json:

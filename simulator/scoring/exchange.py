@@ -8,8 +8,10 @@ is not good practice, whatever its acts: listening and empathy stay in the lowes
 
 from __future__ import annotations
 
+from simulator.ports import TextEncoder
 from simulator.scoring.acts import classify_acts
 from simulator.scoring.empathy import score_empathy
+from simulator.scoring.hybrid import hybrid_acts, is_flagged
 from simulator.scoring.listening import score_listening
 from simulator.scoring.pacing import pacing_metrics, score_pacing
 from simulator.scoring.risk import check_risk
@@ -33,10 +35,19 @@ def score_exchange(
     *,
     response_latency_s: float | None = None,
     client_duration_s: float | None = None,
+    encoder: TextEncoder | None = None,
 ) -> Scores:
-    """Scores of the trainee's reply to one client line; pacing is None for typed text."""
+    """Scores of the trainee's reply to one client line; pacing is None for typed text.
+
+    With an ``encoder`` the acts come from the hybrid scorer (rules and learned heads, see
+    ``hybrid.py``); without one, from the rules alone.
+    """
     language = client.language
-    acts = classify_acts(reply.text, language, client, reply.words)
+    p_harm: float | None = None
+    if encoder is not None:
+        acts, p_harm = hybrid_acts(reply.text, language, client, reply.words, encoder)
+    else:
+        acts = classify_acts(reply.text, language, client, reply.words)
     listening, ev_l = score_listening(acts, client, reply.text)
     if response_latency_s is not None and response_latency_s < 0:
         ev_l = (*ev_l, Evidence("listening", TALKED_OVER, "started talking over the client",
@@ -78,5 +89,7 @@ def score_exchange(
         evidence=(*ev_l, *ev_e, *extra, *ev_p),  # type: ignore[arg-type]
         pacing_metrics=metrics,
         risk=risk,
+        harm_probability=p_harm,
+        harm_flagged=is_flagged(acts, p_harm),
         transcript=check,
     )

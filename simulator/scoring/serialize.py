@@ -51,4 +51,10 @@ def result_to_dict(scores: Scores, feedback: Feedback) -> dict[str, object]:
         "notice": feedback.notice,
         "transcript_check": None if scores.transcript is None else asdict(scores.transcript),
         "risk": None if scores.risk is None else asdict(scores.risk),
+        "harm": {
+            "probability": (
+                None if scores.harm_probability is None else round(scores.harm_probability, 3)
+            ),
+            "flagged": scores.harm_flagged,
+        },
     }
