@@ -191,6 +191,26 @@ def test_read_only_folder_is_one_clear_line(tmp_path: Path) -> None:
     one_line(result.stderr, "cannot write here (Read-only file system)")
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a folder without write bits")
+def test_folder_without_write_permission_is_one_clear_line(tmp_path: Path) -> None:
+    """A --out folder the user may not write to: one line naming it (for non-root users)."""
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    result = subprocess.run(
+        [sys.executable, *DEMO, "--out", str(locked / "sessions")],
+        cwd=REPO,
+        env=env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    locked.chmod(0o755)
+    assert result.returncode == 1
+    one_line(result.stderr, "cannot write here (Permission denied)")
+
+
 def test_two_sessions_at_once_keep_apart(tmp_path: Path) -> None:
     """Two demos started together with the same --out write two folders, each its own."""
     procs = [
