@@ -61,9 +61,10 @@ SYNTHETIC = {
     "Dat moet echt zwaar voor u zijn.",
 }
 PAUSE_BEFORE_REPLY_S = 0.6  # the trainee's pause after the client's last word
+SAY_AGAIN_TRIES = 3  # the program may offer to hear an unclear reply again (twice)
 MAX_PAUSE_S = 0.8  # a human clip is cut at its first longer pause: the turn would end there
 SILENT = 0.01  # a sample below this magnitude is silence (for the reply's last word)
-EXCHANGE_TIMEOUT_S = 120.0
+EXCHANGE_TIMEOUT_S = 300.0
 DEMO_TIMEOUT_S = 900.0
 STARTUP_RUNS = 5
 TICK = os.sysconf("SC_CLK_TCK")
@@ -162,9 +163,12 @@ class Lines:
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError(f"no line matching {pattern!r} within {timeout:.0f} s")
-            stamp, line = self.queue.get(timeout=left)
+            try:
+                if left <= 0:
+                    raise queue.Empty
+                stamp, line = self.queue.get(timeout=left)
+            except queue.Empty:
+                raise TimeoutError(f"no line matching {pattern!r} within {timeout:.0f} s") from None
             self.seen.append((stamp, line))
             if line == "\0EOF":
                 tail = "\n".join(text for _, text in self.seen[-15:])
@@ -206,20 +210,26 @@ def practice_run(
             # The line starts playing just after it is shown; answer after a breath.
             time.sleep(max(0.0, shown + client.duration + PAUSE_BEFORE_REPLY_S - time.monotonic()))
             cpu_reply = cpu_s(proc.pid)
-            player = harness.play_into_mic(reply, name=f"{lang}-{n}")
-            player.wait(timeout=120)
-            ended = time.monotonic()  # paplay returns once the sink has played the last sample
-            cpu_ended = cpu_s(proc.pid)
-            scored, _ = lines.wait_for(r"^\s+You:", EXCHANGE_TIMEOUT_S)
-            cpu_scored = cpu_s(proc.pid)
+            for attempt in range(1, SAY_AGAIN_TRIES + 1):
+                player = harness.play_into_mic(reply, name=f"{lang}-{n}-{attempt}")
+                player.wait(timeout=120)
+                ended = time.monotonic()  # paplay returns once the sink has played the last sample
+                cpu_ended = cpu_s(proc.pid)
+                # The first line after the reply: its scores, or an offer to say it again.
+                answered, shown_line = lines.wait_for(r"\S", EXCHANGE_TIMEOUT_S)
+                cpu_scored = cpu_s(proc.pid)
+                if re.match(r"^\s+You:", shown_line.string) or attempt == SAY_AGAIN_TRIES:
+                    break
+                time.sleep(PAUSE_BEFORE_REPLY_S)  # unclear: the trainee says it again
             after_word = reply.duration - last_word_s(reply)
             rows.append(
                 {
                     "exchange": n,
                     "reply": kind,
                     "reply_s": round(reply.duration, 2),
-                    "end_to_scores_s": round(scored - ended, 3),
-                    "last_word_to_scores_s": round(float(scored - ended + after_word), 3),
+                    "tries": attempt,
+                    "end_to_scores_s": round(answered - ended, 3),
+                    "last_word_to_scores_s": round(float(answered - ended + after_word), 3),
                     "cpu_wait_s": round(cpu_scored - cpu_ended, 2),
                     "cpu_reply_s": round(cpu_ended - cpu_reply, 2),
                     "cpu_client_line_s": round(cpu_reply - cpu_shown, 2),
@@ -234,7 +244,7 @@ def practice_run(
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
-        with contextlib.suppress(TimeoutError, RuntimeError, queue.Empty):
+        with contextlib.suppress(TimeoutError, RuntimeError):
             lines.wait_for(r"\0NEVER", 5)  # keep the last exchange's profile lines
     waits = [r["last_word_to_scores_s"] for r in rows]
     return {
@@ -281,7 +291,7 @@ def demo_runs(langs: list[str], out: Path) -> dict[str, Any]:
     results = {}
     for lang in langs:
         argv = [sys.executable, "-m", "simulator", "demo", "--persona", PERSONAS[lang]]
-        results[lang] = timed_process([*argv, "--out", str(out)], DEMO_TIMEOUT_S)
+        results[lang] = attempt(timed_process, [*argv, "--out", str(out / lang)], DEMO_TIMEOUT_S)
         print(f"  demo {lang}: {results[lang]}", file=sys.stderr)
     return results
 
@@ -299,6 +309,15 @@ def startup_runs() -> dict[str, Any]:
 
 
 # --- the run -----------------------------------------------------------------------------------
+
+
+def attempt(part: Any, *args: Any) -> Any:
+    """Run one part; a failure is kept in the results as its message, and the rest goes on."""
+    try:
+        return part(*args)
+    except (RuntimeError, TimeoutError, OSError, subprocess.SubprocessError) as exc:
+        print(f"  failed: {exc}", file=sys.stderr)
+        return {"error": str(exc)[-2000:]}
 
 
 @contextlib.contextmanager
@@ -325,7 +344,7 @@ def machine() -> dict[str, Any]:
         ),
         platform.processor(),
     )
-    commit = subprocess.run(
+    commit = os.environ.get("BENCH_COMMIT") or subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
     ).stdout.strip()
     return {
@@ -357,13 +376,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                         part["startup"] = startup_runs()
                     if "practice" in args.parts and harness is not None:
                         part["practice"] = {
-                            lang: practice_run(
-                                harness, lang, args.exchanges, root / lang, not args.no_profile
+                            lang: attempt(
+                                practice_run,
+                                harness,
+                                lang,
+                                args.exchanges,
+                                root / condition / lang,
+                                not args.no_profile,
                             )
                             for lang in args.langs
                         }
                     if "demo" in args.parts:
-                        part["demo"] = demo_runs(args.langs, root / "demo")
+                        part["demo"] = demo_runs(args.langs, root / condition / "demo")
                 part["load_after"] = os.getloadavg()
                 result["runs"][condition] = part
         finally:

@@ -91,7 +91,7 @@ def test_timings_split_the_wait_and_list_each_stretch() -> None:
     assert timings["stretch1_audio_s"] == 2.0  # ordered by their place in the reply
     assert timings["stretch1_after_turn_s"] == 0.0
     assert timings["stretch3_after_turn_s"] == pytest.approx(0.2, abs=1e-3)
-    assert timings["endpoint_s"] == pytest.approx(1.2)
+    assert timings["tail_s"] == pytest.approx(1.2)
     assert timings["wait_s"] == pytest.approx(timings["transcribe_s"] + timings["score_s"])
     lines = profile_lines(timings)
     assert lines[0].startswith("wait ") and "transcribe" in lines[0]

@@ -34,7 +34,11 @@ RISK_LINES = {
         "child": "Hij slaat de kinderen als hij gedronken heeft.",
     },
 }
-KIND = {"suicide_stop": "suicide"}
+KIND = {"suicide_stop": "suicide", "spoken": "suicide"}
+# The same cue in everyday speech.
+RISK_LINES["en"]["spoken"] = "Honestly I just want the whole thing all to stop, you know."
+RISK_LINES["fi"]["spoken"] = "En jaksa enää. Haluan vaan että tää kaikki loppuu."
+RISK_LINES["nl"]["spoken"] = "Ik kan niet meer. Ik wil gewoon dat het allemaal ophoudt."
 # Replies that move on: to paperwork, or to reassurance.
 MOVES_ON = {
     "en": ("Let's look at your application now.", "Don't worry, it will all work out."),
@@ -63,7 +67,8 @@ def turn(text: str, lang: str) -> ClientTurn:
 
 
 @pytest.mark.parametrize("lang", ["en", "fi", "nl"])
-@pytest.mark.parametrize("key", ["suicide", "suicide_stop", "self_harm", "harm_others", "child"])
+@pytest.mark.parametrize("key", ["suicide", "suicide_stop", "spoken", "self_harm", "harm_others",
+                                 "child"])
 def test_risk_cues_are_found(lang: str, key: str) -> None:
     """Each kind of risk is found in the client's words, indirect suicide cues included."""
     cue = risk_cue(turn(RISK_LINES[lang][key], lang))
