@@ -198,3 +198,20 @@ def test_an_act_the_scorer_is_unsure_of_is_not_praised() -> None:
     assert give_feedback(c, scores).praise is not None
     unsure = tuple(replace(a, confidence=0.4, decided_by="model") for a in scores.acts)
     assert give_feedback(c, replace(scores, acts=unsure)).praise is None
+
+
+POSSIBLE_HARM_START = {"en": "This may come across as judging", "fi": "Tämä voi kuulostaa",
+                       "nl": "Dit kan overkomen als"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "nl"])
+def test_a_harm_the_learned_head_sees_comes_first_and_stops_praise(lang: str) -> None:
+    """A reply the harm head finds harmful as a whole (say, sarcasm) gets no praise, harm first."""
+    c = client(lang)
+    scores = score_exchange(c, Transcript.from_text(REFLECTION[lang], lang))
+    assert give_feedback(c, scores).praise is not None
+    flagged = give_feedback(c, replace(scores, harm_probability=0.8, harm_flagged=True))
+    assert flagged.praise is None
+    assert flagged.suggestions[0].startswith(POSSIBLE_HARM_START[lang])
+    assert give_feedback(c, replace(scores, harm_probability=0.2)).praise is not None
+    assert scores.harm_flagged is False
