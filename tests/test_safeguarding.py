@@ -117,6 +117,29 @@ def test_asking_directly_is_praised(lang: str) -> None:
     assert not any(s.startswith(PROMPT_START[lang]) for s in fb.suggestions)
 
 
+ACKNOWLEDGES = {
+    "en": "That sounds really heavy, and I'm worried about you.",
+    "fi": "Kuulostaa tosi raskaalta, ja olen huolissani sinusta.",
+    "nl": "Dat klinkt heel zwaar, en ik maak me zorgen om je.",
+}
+ACK_PROMPT = {"en": "You took up what they said; now ask directly:",
+              "fi": "Tartuit siihen, mitä hän sanoi; kysy nyt vielä suoraan:",
+              "nl": "Je ging in op wat de cliënt zei; vraag nu ook rechtstreeks:"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "nl"])
+def test_acknowledging_without_asking_gets_the_question(lang: str) -> None:
+    """Taking the cue up is heard, costs less than moving on, and the prompt gives the question."""
+    client = turn(RISK_LINES[lang]["suicide"], lang)
+    scores = score_exchange(client, Transcript.from_text(ACKNOWLEDGES[lang], lang))
+    moved_on = score_exchange(client, Transcript.from_text(MOVES_ON[lang][0], lang))
+    fb = give_feedback(client, scores)
+    assert scores.risk is not None and scores.risk.acknowledged and not scores.risk.asked
+    assert fb.praise is None and fb.suggestions[0].startswith(ACK_PROMPT[lang])
+    assert fb.suggestions[0].endswith(("?”", "?’", "?”"))
+    assert scores.empathy > moved_on.empathy
+
+
 def test_dutch_prompt_follows_the_form_of_address() -> None:
     """A client addressed as "u" gets the prompt with "u"."""
     client = ClientTurn(RISK_LINES["nl"]["suicide"], EmotionalState("sad", 0.8), (), "nl", "formal")
