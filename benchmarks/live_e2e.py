@@ -63,7 +63,6 @@ SYNTHETIC = {
 PAUSE_BEFORE_REPLY_S = 0.6  # the trainee's pause after the client's last word
 SAY_AGAIN_TRIES = 3  # the program may offer to hear an unclear reply again (twice)
 MAX_PAUSE_S = 0.5  # a human clip is cut at its first longer pause: the turn would end there
-SILENT = 0.01  # a sample below this magnitude is silence (for the reply's last word)
 EXCHANGE_TIMEOUT_S = 300.0
 DEMO_TIMEOUT_S = 900.0
 STARTUP_RUNS = 5
@@ -92,9 +91,12 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def last_word_s(audio: Audio) -> float:
-    """Seconds from the start of the clip to its last sample above the silence level."""
-    loud = np.flatnonzero(np.abs(audio.samples) > SILENT)
-    return (loud[-1] + 1) / audio.sample_rate if len(loud) else audio.duration
+    """Seconds from the start of the clip to the end of its last speech frame (Silero VAD)."""
+    from simulator.vad import FRAME_S, SileroModel, speech_probabilities
+
+    clip = audio.resampled(16_000)
+    frames = np.flatnonzero(speech_probabilities(clip.samples, SileroModel()) > 0.5)
+    return float((frames[-1] + 1) * FRAME_S) if len(frames) else clip.duration
 
 
 # --- replies -----------------------------------------------------------------------------------
@@ -226,7 +228,7 @@ def practice_run(
                 if scores or attempt == SAY_AGAIN_TRIES:
                     break
                 time.sleep(PAUSE_BEFORE_REPLY_S)  # unclear: the trainee says it again
-            after_word = reply.duration - last_word_s(reply)
+            after_word = max(0.0, reply.duration - last_word_s(reply))
             rows.append(
                 {
                     "exchange": n,
