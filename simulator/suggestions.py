@@ -47,7 +47,8 @@ _NL_INVERTED = {
     "woon": "woont", "werk": "werkt", "twijfel": "twijfelt", "verwijt": "verwijt",
     "overweeg": "overweegt", "durf": "durft", "wacht": "wacht", "draag": "draagt",
     "zorg": "zorgt", "sla": "slaat", "krijg": "krijgt", "moet": "moet", "zou": "zou",
-    "had": "had", "regel": "regelt", "houd": "houdt", "zet": "zet", "hoef": "hoeft",
+    "had": "had", "schrik": "schrikt", "leef": "leeft", "regel": "regelt", "houd": "houdt",
+    "zet": "zet", "hoef": "hoeft",
     "was": "was", "kon": "kon", "wilde": "wilde", "deed": "deed",
 }
 _NL_TO_U_VERB = {je: u for je, u in _NL_INVERTED.items()}
