@@ -151,7 +151,7 @@ def candidates(move: str, client: ClientTurn, address: Address) -> tuple[str, ..
             return tuple(to_address(text, address) for text in own)
         return tuple(own)
     turn = replace(client, address=address)
-    if client.language == "fi" and not _standard_finnish(client.text):
+    if move == "reflection" and client.language == "fi" and not _standard_finnish(client.text):
         return ()  # spoken Finnish cannot yet be turned into the worker's words reliably
     built = _BUILDERS[move](turn)
     if built is None or (client.language == "fi" and not _standard_finnish(built)):
