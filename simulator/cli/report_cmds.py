@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import webbrowser
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -47,6 +46,8 @@ def write_report(folder: Path) -> Path:
 
 
 def _open(path: Path) -> None:
+    import webbrowser  # it imports subprocess and shlex: only when a page is opened
+
     if not webbrowser.open(path.resolve().as_uri()):
         print("roleplay: no browser found; open the file above yourself", file=sys.stderr)
 
