@@ -9,13 +9,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from simulator.audio import Audio, AudioIO, Synthesizer, Transcriber, VoiceSettings, write_wav
+import numpy as np
+
+from simulator.audio import (
+    Audio,
+    AudioIO,
+    Samples,
+    Synthesizer,
+    Transcriber,
+    VoiceSettings,
+    write_wav,
+)
 from simulator.dialogue import first_turn, respond, yield_line
-from simulator.errors import AudioError, StorageError
+from simulator.errors import AudioError, StorageError, SynthesisError
 from simulator.feedback import give_feedback
 from simulator.persona import Persona, voice_for
 from simulator.scoring import SessionSummary, score_exchange, summarize_session, summary_to_dict
@@ -25,6 +35,7 @@ from simulator.stretches import StretchTranscriber
 from simulator.types import ClientTurn, EmotionalState, Exchange, Scores
 
 MAX_RETRIES = 3  # times the trainee is asked again after a reply with no speech
+SENTENCE_GAP_S = 0.12  # silence between sentences, as the player leaves it
 
 
 @dataclass(frozen=True)
@@ -95,6 +106,56 @@ class SessionLog:
         self.append(record)
 
 
+class SpokenLine:
+    """The client's line as it is made: the first sentence at once, the rest while it plays.
+
+    A synthesizer without ``stream`` makes the whole line first; ``rest`` is then empty.
+    """
+
+    def __init__(self, synthesizer: Synthesizer, text: str, voice: VoiceSettings) -> None:
+        """Make the first sentence (or the whole line) now."""
+        stream = getattr(synthesizer, "stream", None)
+        self.streaming = callable(stream)
+        self._parts: list[Audio] = []
+        self._error: BaseException | None = None
+        if callable(stream):
+            self._source: Iterator[Audio] = iter(stream(text, voice))
+            first = next(self._source, None)
+            if first is None:
+                raise SynthesisError(f"the synthesizer produced no audio for: {text}")
+            self.first = first
+        else:
+            self.first = synthesizer.synthesize(text, voice)
+            self._source = iter(())
+        self._parts.append(self.first)
+        self.rest = self._more()
+
+    def _more(self) -> Iterator[Audio]:
+        """The remaining sentences, kept for the session log as they are handed out."""
+        try:
+            for part in self._source:
+                self._parts.append(part)
+                yield part
+        except BaseException as exc:  # raised again by whole(), in the session's thread
+            self._error = exc
+            raise
+
+    def whole(self) -> Audio:
+        """The whole line (what was not played yet is made now), sentences joined by a gap."""
+        for _ in self.rest:
+            pass
+        if self._error is not None:
+            raise self._error
+        if len(self._parts) == 1:
+            return self.first
+        rate = self.first.sample_rate
+        gap = np.zeros(round(SENTENCE_GAP_S * rate), dtype=np.float32)
+        pieces: list[Samples] = []
+        for part in self._parts:
+            pieces.extend([gap, part.resampled(rate).samples] if pieces else [part.samples])
+        return Audio(np.concatenate(pieces), rate)
+
+
 def default_session_dir(root: Path, persona_id: str) -> Path:
     """A new, time-stamped folder for one session under ``root``."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
@@ -127,13 +188,16 @@ def iter_session(
     yield_audio: dict[VoiceSettings, Audio] = {}
     while True:
         voice = voice_for(persona, turn.state)
-        client_audio = synthesizer.synthesize(turn.text, voice)
+        line = SpokenLine(synthesizer, turn.text, voice)
         client_path = log.folder / f"{index + 1:02d}-client.wav"
-        write_wav(client_path, client_audio)
+        if not line.streaming:
+            write_wav(client_path, line.whole())
         yield ClientLine(index, turn, client_path)
-        if voice not in yield_audio:  # the yield line in this turn's voice, made once per voice
-            yield_audio[voice] = synthesizer.synthesize(yield_line(persona), voice)
-        audio_io.play(client_audio, yield_audio[voice])
+        # The yield line in this turn's voice, made once per voice (intensity to a tenth).
+        yield_voice = replace(voice, intensity=round(voice.intensity, 1))
+        if yield_voice not in yield_audio:
+            yield_audio[yield_voice] = synthesizer.synthesize(yield_line(persona), yield_voice)
+        audio_io.play(line.first, yield_audio[yield_voice], line.rest)
         for attempt in range(1, MAX_RETRIES + 1):
             # Stretches of the reply are transcribed while the trainee is still talking.
             stretches = StretchTranscriber(transcriber, persona.language)
@@ -151,6 +215,9 @@ def iter_session(
                 yield NoReply(index, f"{exc} — try again?", attempt)
             finally:
                 stretches.close()
+        client_audio = line.whole()
+        if line.streaming:
+            write_wav(client_path, client_audio)
         scores = score_exchange(
             turn,
             transcript,

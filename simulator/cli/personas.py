@@ -16,6 +16,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from simulator.authoring import check_files, schema_text, starter_text
+from simulator.cli.options import add_tts_option
 from simulator.dialogue import first_turn, respond
 from simulator.errors import PersonaError, SimulatorError
 from simulator.persona import ID_PATTERN, Persona, find_persona, list_personas, persona_files
@@ -47,6 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = psub.add_parser("preview", help="speak every line of a persona with its emotion")
     p.add_argument("id", help="persona id")
     p.add_argument("--out", type=Path, default=None, help="write WAV files here (default: play)")
+    add_tts_option(p)
     p.set_defaults(func=cmd_preview)
 
     p = psub.add_parser("schema", help="print the JSON Schema of persona files")
@@ -175,11 +177,11 @@ def preview_lines(persona: Persona) -> Iterator[tuple[str, str, EmotionalState]]
 def cmd_preview(args: argparse.Namespace) -> int:
     """Speak every line with its emotion, to WAV files or the speakers."""
     from simulator.audio import write_wav
+    from simulator.cli.options import make_voice
     from simulator.persona import voice_for
-    from simulator.tts import EspeakSynthesizer
 
     persona = find_persona(args.id)
-    synthesizer = EspeakSynthesizer()
+    synthesizer = make_voice(args.tts, persona.language)
     player: Any = None
     try:
         if args.out is None:

@@ -25,7 +25,6 @@ from simulator.session import (
     iter_session,
 )
 from simulator.stt import make_transcriber
-from simulator.tts import EspeakSynthesizer
 from simulator.types import ClientTurn, EmotionalState, Exchange, Language, Transcript
 
 DEMO_PERSONA = "en-angry-caller"
@@ -58,13 +57,14 @@ def run_session(
     transcriber: Transcriber,
     out: Path,
     seed: int,
+    tts: str = "piper",
 ) -> int:
     """Run a whole session, printing each step; the log survives an interruption."""
     log = SessionLog(out)
     console.print(f"[bold]{persona.name}[/bold] ({persona.language}) — {persona.situation.strip()}")
     console.print(f"[dim]Session folder: {out}[/dim]")
+    synthesizer = options.make_voice(tts, persona.language)
     _warm_up(transcriber, persona.language)
-    synthesizer = EspeakSynthesizer()
     try:
         for event in iter_session(persona, audio_io, synthesizer, transcriber, log, seed):
             if isinstance(event, ClientLine):
@@ -100,7 +100,7 @@ def _demo(args: argparse.Namespace) -> int:
     out = args.out or default_session_dir(sessions_root(), persona.id)
     console = Console(highlight=False)
     console.print("[dim]Demo: the trainee's replies are recorded fixtures; no microphone.[/dim]")
-    return run_session(console, persona, audio_io, transcriber, out, args.seed)
+    return run_session(console, persona, audio_io, transcriber, out, args.seed, args.tts)
 
 
 def _practice(args: argparse.Namespace) -> int:
@@ -121,7 +121,7 @@ def _practice(args: argparse.Namespace) -> int:
             else "stop talking to end your turn; if you talk over the client, they stop for you"
         )
         console.print(f"[dim]Speak after the client; {hint}. Ctrl-C stops.[/dim]")
-        return run_session(console, persona, audio_io, transcriber, out, args.seed)
+        return run_session(console, persona, audio_io, transcriber, out, args.seed, args.tts)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -143,6 +143,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="which recorded replies answer the client (default mixed)",
     )
     options.add_session_options(demo)
+    options.add_tts_option(demo)
     options.add_asr_options(demo)
     demo.set_defaults(func=_demo)
 
@@ -163,5 +164,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="press Enter to start and again to end your reply, instead of automatic end of turn",
     )
     options.add_session_options(practice)
+    options.add_tts_option(practice)
     options.add_asr_options(practice)
     practice.set_defaults(func=_practice)
