@@ -23,3 +23,7 @@ class SynthesisError(SimulatorError):
 
 class StorageError(SimulatorError):
     """A session file could not be written (disk full, no permission)."""
+
+
+class EncoderError(SimulatorError):
+    """The sentence encoder could not be loaded or failed on its input."""

@@ -86,14 +86,25 @@ class ClientTurn:
     address: Address = "informal"
 
 
+# Which part of the hybrid scorer chose an act: the word-list rules, the learned heads on the
+# sentence embedding, or both agreeing (see docs/scoring.md, "The hybrid scorer").
+DecidedBy = Literal["rule", "model", "rule+model"]
+
+
 @dataclass(frozen=True)
 class Act:
-    """What one sentence (or minimal encourager) of the reply does, with its timing if known."""
+    """What one sentence (or minimal encourager) of the reply does, with its timing if known.
+
+    ``confidence`` is the calibrated probability (0-1) that ``kind`` is right, as measured on
+    held-out labelled replies; ``decided_by`` says which part of the scorer chose it.
+    """
 
     kind: ActKind
     text: str
     start: float | None = None
     end: float | None = None
+    confidence: float = 1.0
+    decided_by: DecidedBy = "rule"
 
 
 @dataclass(frozen=True)

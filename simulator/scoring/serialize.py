@@ -18,7 +18,15 @@ def result_to_dict(scores: Scores, feedback: Feedback) -> dict[str, object]:
         pacing = m
     return {
         "acts": [
-            {"kind": a.kind, "text": a.text, "start": a.start, "end": a.end} for a in scores.acts
+            {
+                "kind": a.kind,
+                "text": a.text,
+                "start": a.start,
+                "end": a.end,
+                "confidence": round(a.confidence, 3),
+                "decided_by": a.decided_by,
+            }
+            for a in scores.acts
         ],
         "scores": {
             "listening": scores.listening,
