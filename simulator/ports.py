@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+from simulator.types import Act, EmotionalState
+
+if TYPE_CHECKING:
+    from simulator.persona import Line, Persona
 
 Embeddings = npt.NDArray[np.float32]
 
@@ -21,4 +27,31 @@ class TextEncoder(Protocol):
 
     def embed(self, texts: Sequence[str]) -> Embeddings:
         """Embed ``texts`` in one batch: shape (len(texts), dim), each row of unit length."""
+        ...
+
+
+@dataclass(frozen=True)
+class Heard:
+    """What a client brain knows of the trainee's reply: its text and the acts found in it."""
+
+    text: str
+    acts: tuple[Act, ...] = ()
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The line a brain chose, the persona's topics the reply raised, and whether it deflected."""
+
+    line: Line
+    raised: tuple[str, ...] = ()
+    deflected: bool = False
+
+
+class ClientBrain(Protocol):
+    """Chooses or words the client's next line; the rules have already set the inner state."""
+
+    def choose(
+        self, persona: Persona, state: EmotionalState, heard: Heard, turn: int, seed: int
+    ) -> Choice:
+        """The line said in ``state`` (its stage and emotion) after hearing ``heard``."""
         ...

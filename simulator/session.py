@@ -28,6 +28,7 @@ from simulator.dialogue import first_turn, respond, yield_line
 from simulator.errors import AudioError, StorageError, SynthesisError
 from simulator.feedback import give_feedback
 from simulator.persona import Persona, voice_for
+from simulator.ports import ClientBrain, Heard
 from simulator.scoring import SessionSummary, score_exchange, summarize_session, summary_to_dict
 from simulator.scoring.serialize import result_to_dict
 from simulator.storage import append_private
@@ -89,7 +90,12 @@ class SessionLog:
         record: dict[str, object] = {
             "type": "exchange",
             "index": ex.index,
-            "client": {"text": ex.client.text, "state": asdict(ex.client.state)},
+            "client": {
+                "text": ex.client.text,
+                "state": asdict(ex.client.state),
+                "topics": list(ex.client.topics),
+                "raised": list(ex.client.raised),
+            },
             "reply": {
                 "text": ex.reply.text,
                 "language": ex.reply.language,
@@ -169,8 +175,12 @@ def iter_session(
     transcriber: Transcriber,
     log: SessionLog,
     seed: int = 0,
+    brain: ClientBrain | None = None,
 ) -> Iterator[SessionEvent]:
-    """Run one session, yielding each client line, each scored exchange and the end."""
+    """Run one session, yielding each client line, each scored exchange and the end.
+
+    ``brain`` chooses the client's lines by what the trainee said (default: the rules' rotation).
+    """
     log.append(
         {
             "type": "start",
@@ -227,7 +237,8 @@ def iter_session(
         feedback = give_feedback(turn, scores)
         all_scores.append(scores)
         client_speech_s.append(client_audio.duration)
-        step = respond(persona, index, turn.state, scores, seed)
+        heard = Heard(transcript.text, scores.acts)
+        step = respond(persona, index, turn.state, scores, seed, heard=heard, brain=brain)
         state = step.state
         exchange = Exchange(
             index=index,

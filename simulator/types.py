@@ -84,6 +84,8 @@ class ClientTurn:
     cues: tuple[str, ...] = ()
     language: Language = "en"
     address: Address = "informal"
+    topics: tuple[str, ...] = ()  # the persona's topics this line answers
+    raised: tuple[str, ...] = ()  # the topics the trainee's previous reply raised
 
 
 # Which part of the hybrid scorer chose an act: the word-list rules, the learned heads on the

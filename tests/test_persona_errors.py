@@ -23,10 +23,12 @@ SCHEMA_ERRORS: dict[str, list[str]] = {
     "duplicate-key": [":5: name: duplicate key"],
     "unknown-key": [
         ":5: mood: unknown key; allowed here: schema_version, id, name, language, address, voice,"
-        " situation, start, goals, cues, stages, reactions, rules, end, max_turns, pacing,"
-        " practice_replies"
+        " situation, start, goals, cues, stages, reactions, topics, deflections, rules, end,"
+        " max_turns, pacing, practice_replies"
     ],
-    "unknown-nested-key": [":20: stages[1].lines[0].mood: unknown key; allowed here: text, cues"],
+    "unknown-nested-key": [
+        ":20: stages[1].lines[0].mood: unknown key; allowed here: text, cues, topics"
+    ],
     "missing-field": [
         ":16: stages[1].name: field required",
         ":16: stages[1].title: unknown key; allowed here:"

@@ -20,6 +20,7 @@ from simulator.cli.options import add_tts_option
 from simulator.dialogue import first_turn, respond
 from simulator.errors import PersonaError, SimulatorError
 from simulator.persona import ID_PATTERN, Persona, find_persona, list_personas, persona_files
+from simulator.ports import Heard
 from simulator.types import LANGUAGES, ClientTurn, EmotionalState
 
 
@@ -244,6 +245,7 @@ def _state(state: EmotionalState) -> dict[str, Any]:
 
 def cmd_simulate(args: argparse.Namespace) -> int:
     """Play a session in text: replies are scored for real and the client reacts."""
+    from simulator.cli.brains import client_brain
     from simulator.cli.render import show_client, show_scores, state_line
     from simulator.feedback import give_feedback
     from simulator.scoring import score_exchange
@@ -252,6 +254,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     persona = find_persona(args.id)
     console = Console(file=sys.stderr if args.json else sys.stdout, highlight=False)
+    brain = client_brain()
     opening = first_turn(persona, args.seed)
     turn: ClientTurn | None = opening
     state = opening.state
@@ -269,10 +272,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             break
         scores = score_exchange(turn, Transcript.from_text(reply, persona.language))
         feedback = give_feedback(turn, scores)
-        step = respond(persona, index, turn.state, scores, args.seed)
+        heard = Heard(reply, scores.acts)
+        step = respond(persona, index, turn.state, scores, args.seed, heard=heard, brain=brain)
         record: dict[str, Any] = {
             "index": index,
-            "client": {"text": turn.text, "state": _state(turn.state), "cues": list(turn.cues)},
+            "client": {
+                "text": turn.text,
+                "state": _state(turn.state),
+                "cues": list(turn.cues),
+                "topics": list(turn.topics),
+                "raised": list(turn.raised),
+            },
             "reply": reply,
             **result_to_dict(scores, feedback),
             "client_state_after": _state(step.state),
@@ -294,6 +304,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             "closing_line": closing,
             "final_state": {k: v for k, v in _state(state).items()},
         }
+        if turn is not None:  # the replies ran out: the line the client said last, unanswered
+            result["unanswered"] = {
+                "text": turn.text,
+                "topics": list(turn.topics),
+                "raised": list(turn.raised),
+            }
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
         if closing:

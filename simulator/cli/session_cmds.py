@@ -12,6 +12,7 @@ from rich.console import Console
 
 from simulator.audio import AudioIO, Transcriber
 from simulator.cli import options
+from simulator.cli.brains import client_brain
 from simulator.cli.render import show_client, show_exchange, show_summary, state_line
 from simulator.errors import SimulatorError
 from simulator.persona import Persona, find_persona
@@ -66,7 +67,8 @@ def run_session(
     synthesizer = options.make_voice(tts, persona.language)
     _warm_up(transcriber, persona.language)
     try:
-        for event in iter_session(persona, audio_io, synthesizer, transcriber, log, seed):
+        brain = client_brain()
+        for event in iter_session(persona, audio_io, synthesizer, transcriber, log, seed, brain):
             if isinstance(event, ClientLine):
                 show_client(console, event.index, event.turn.text, event.turn.state)
             elif isinstance(event, NoReply):
