@@ -14,6 +14,7 @@ import soundfile as sf
 import soxr
 
 from simulator.errors import AudioError
+from simulator.ports import VoiceSettings as VoiceSettings  # its home is simulator.ports
 from simulator.storage import write_private
 from simulator.types import EmotionalState, Transcript
 
@@ -57,8 +58,25 @@ class Audio:
         return Audio(out, rate)
 
 
+def finite_samples(samples: npt.NDArray[np.floating], source: str) -> Samples:
+    """Samples with NaN/inf set to silence and the rest clipped to [-1, 1].
+
+    A few broken samples (a faulty converter) leave the speech around them usable; a clip made
+    mostly of them holds nothing to hear, which is one clear error.
+    """
+    out = np.asarray(samples, dtype=np.float32)
+    bad = ~np.isfinite(out)
+    if bad.any():
+        if bad.mean() > 0.5:
+            raise AudioError(f"{source}: most samples are not numbers (NaN or infinite)")
+        out = np.where(bad, np.float32(0.0), out)
+    return np.clip(out, -1.0, 1.0).astype(np.float32, copy=False)
+
+
 def read_audio(path: Path) -> Audio:
     """Read a WAV/FLAC file as mono float32, naming the file in any error."""
+    if path.is_dir():
+        raise AudioError(f"{path}: is a folder, not an audio file")
     if not path.is_file():
         raise AudioError(f"{path}: no such audio file")
     try:
@@ -67,16 +85,21 @@ def read_audio(path: Path) -> Audio:
         raise AudioError(f"{path}: not a readable WAV or FLAC file ({exc})") from exc
     if data.shape[0] == 0:
         raise AudioError(f"{path}: the file holds no audio")
-    return Audio(np.ascontiguousarray(data.mean(axis=1), dtype=np.float32), int(rate))
+    mono = finite_samples(data, str(path)).mean(axis=1)
+    return Audio(np.ascontiguousarray(mono, dtype=np.float32), int(rate))
 
 
 def for_whisper(audio: Audio, source: str = "audio") -> Audio:
     """Check a clip can hold speech and bring it to 16 kHz; explain silence or an empty clip."""
     if audio.duration < MIN_SPEECH_S:
         raise AudioError(f"{source}: too short to hold speech ({audio.duration:.2f} s)")
+    samples = finite_samples(audio.samples, source)
+    samples = np.clip(samples - np.float32(samples.mean()), -1.0, 1.0)  # DC offset is not sound
+    audio = Audio(samples.astype(np.float32, copy=False), audio.sample_rate)
     if audio.rms() < SILENCE_RMS:
         raise AudioError(f"{source}: only silence, no speech was heard")
-    return audio.resampled(WHISPER_RATE)
+    out = audio.resampled(WHISPER_RATE)
+    return Audio(np.clip(out.samples, -1.0, 1.0).astype(np.float32, copy=False), WHISPER_RATE)
 
 
 def write_wav(path: Path, audio: Audio) -> None:
@@ -84,18 +107,6 @@ def write_wav(path: Path, audio: Audio) -> None:
     buf = io.BytesIO()
     sf.write(buf, audio.samples, audio.sample_rate, format="WAV", subtype="PCM_16")
     write_private(path, buf.getvalue())
-
-
-@dataclass(frozen=True)
-class VoiceSettings:
-    """How the client's voice sounds: a preset name plus optional persona tweaks."""
-
-    language: str
-    emotion: str
-    intensity: float = 0.5
-    rate_scale: float = 1.0
-    pitch_shift: int = 0
-    variant: str | None = None
 
 
 @dataclass(frozen=True)

@@ -288,6 +288,7 @@ schema_version: {SCHEMA_VERSION}
 id: {persona_id}            # must match the file name
 name: "{s["name"]}"
 language: {language}               # en, fi or nl; write the lines natively in it
+register: standard           # spoken, standard or formal: how this client really talks
 voice:
   preset: null               # synthesizer voice variant, e.g. m3 or f2
   rate: 1.0                  # base speaking-rate multiplier

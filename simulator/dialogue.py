@@ -253,6 +253,7 @@ def _turn(
         address=persona.address,
         topics=line.topics,
         raised=raised,
+        examples=tuple(line.examples.items()),
     )
 
 

@@ -13,6 +13,10 @@ class AudioError(SimulatorError):
     """Audio could not be read, written, played or recorded, or holds no usable speech."""
 
 
+class NoAudioDeviceError(AudioError):
+    """No microphone or speaker can be used (no sound server, no device, no PortAudio)."""
+
+
 class TranscriptionError(SimulatorError):
     """Speech recognition failed or its model is missing."""
 

@@ -17,8 +17,8 @@ from typing import Any, Literal, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from simulator.audio import VoiceSettings
 from simulator.errors import PersonaError
+from simulator.ports import VoiceSettings
 from simulator.types import ActKind, Address, Emotion, EmotionalState, Language
 
 SCHEMA_VERSION = 1
@@ -26,6 +26,8 @@ EXTRA_DIRS_ENV = "VOICE_ROLEPLAY_PERSONAS"  # os.pathsep-separated folders with 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 Loc = tuple[str | int, ...]
+Register = Literal["spoken", "standard", "formal"]
+Move = Literal["reflection", "open_question"]  # the moves a line's example replies can show
 
 
 class _Strict(BaseModel):
@@ -82,6 +84,11 @@ class Line(_Strict):
         default=(),
         description="Topics this line answers (names from the persona's topics): a reply about "
         "one of them makes the client choose this line.",
+    )
+    examples: dict[Move, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="Example replies a trainer would give to this line, by move (reflection, "
+        "open_question), in the worker's register; the feedback suggests these first.",
     )
 
 
@@ -143,16 +150,6 @@ class End(_Strict):
     turn_limit: tuple[str, ...] = Field(min_length=1, description="Said at the turn limit.")
 
 
-class Pacing(_Strict):
-    """What pace suits this client (the pacing scorer may use it)."""
-
-    wpm_min: int = Field(default=100, ge=40, le=250, description="Slowest good wpm.")
-    wpm_max: int = Field(default=150, ge=40, le=300, description="Fastest good wpm.")
-    pause_min_s: float = Field(default=0.2, ge=0.0, le=10.0, description="Shortest good pause.")
-    pause_max_s: float = Field(default=3.0, ge=0.0, le=30.0, description="Longest good pause.")
-    max_talk_share: float = Field(default=0.5, gt=0.0, le=1.0, description="Trainee's talk share.")
-
-
 class PracticeReplies(_Strict):
     """Sample trainee replies for a five-exchange session, for fixtures and scripted tests."""
 
@@ -164,7 +161,8 @@ class Persona(_Strict):
     """One simulated client, as read from a persona YAML file (schema version 1)."""
 
     model_config = ConfigDict(
-        extra="forbid", frozen=True, title="voice-roleplay persona (schema version 1)"
+        extra="forbid", frozen=True, populate_by_name=True,
+        title="voice-roleplay persona (schema version 1)",
     )
 
     schema_version: Literal[1] = 1
@@ -175,6 +173,13 @@ class Persona(_Strict):
         default="informal",
         description='How the trainee addresses the client in Dutch: "informal" (je) or '
         '"formal" (u). English has no such choice and Finnish stays with sinä.',
+    )
+    speech_register: Register = Field(
+        default="standard",
+        alias="register",
+        description='How the client speaks: "spoken" (everyday speech, e.g. Finnish mä/sä, oon, '
+        'en tiiä), "standard" (plain standard language) or "formal" (careful, official). The '
+        "feedback's examples stay in the worker's own register whatever the client's.",
     )
     voice: Voice = Voice()
     situation: str = Field(min_length=1, description="Shown to the trainee before the session.")
@@ -201,7 +206,6 @@ class Persona(_Strict):
     max_turns: int = Field(
         default=8, ge=1, le=50, description="Exchanges before the turn limit ends it."
     )
-    pacing: Pacing = Pacing()
     practice_replies: PracticeReplies = PracticeReplies()
 
     def __hash__(self) -> int:
@@ -229,7 +233,7 @@ def persona_files(dirs: Sequence[Path] | None = None) -> list[Path]:
     found: list[Path] = []
     for folder in persona_dirs() if dirs is None else dirs:
         if folder.is_dir():
-            found.extend(sorted(folder.glob("*.yaml")))
+            found.extend(sorted(p for p in folder.glob("*.yaml") if p.is_file()))
     return found
 
 
@@ -261,16 +265,76 @@ def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], where: str) -> None:
             _walk(item, (*loc, index), lines, where)
 
 
-def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
-    """Parse a YAML file safely, returning the data and the line of every key and item."""
-    where = display_path(path)
+MAX_FILE_BYTES = 256 * 1024  # the bundled personas are under 10 KB
+MAX_DEPTH = 32  # nesting of mappings and lists; a persona needs about 6
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A safe YAML loader that refuses aliases (``*name``) and nesting beyond MAX_DEPTH.
+
+    Aliases are what a "billion laughs" file multiplies (and what makes a structure refer to
+    itself); a persona never needs them, so each value is written out instead.
+    """
+
+    def __init__(self, text: str, where: str) -> None:
+        super().__init__(text)
+        self.where = where
+        self.depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+            raise PersonaError(
+                f"{self.where}:{line}: aliases (*name) are not allowed in persona files; "
+                "write the value out"
+            )
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                line = self.peek_event().start_mark.line + 1  # type: ignore[no-untyped-call]
+                raise PersonaError(
+                    f"{self.where}:{line}: nested more than {MAX_DEPTH} levels deep; "
+                    "a persona file is never this deep"
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _read_text(path: Path, where: str) -> str:
+    """The file's text, refusing files too large to be a persona before reading them whole."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError as exc:
         raise PersonaError(f"{where}: no such persona file") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PersonaError(f"{where}: cannot read ({exc})") from exc
-    loader = yaml.SafeLoader(text)
+    except IsADirectoryError as exc:
+        raise PersonaError(f"{where}: is a folder, not a persona file") from exc
+    except OSError as exc:
+        raise PersonaError(f"{where}: cannot read ({exc.strerror})") from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise PersonaError(
+            f"{where}:1: larger than {MAX_FILE_BYTES // 1024} KB; a persona file is a few KB"
+        )
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise PersonaError(f"{where}:{line}: not UTF-8 text; save the file as UTF-8") from exc
+
+
+def read_yaml(path: Path) -> tuple[Any, dict[Loc, int]]:
+    """Parse a YAML file safely and boundedly, returning the data and the line of every key."""
+    where = display_path(path)
+    text = _read_text(path, where)
+    try:
+        loader = _BoundedLoader(text, where)
+    except yaml.reader.ReaderError as exc:  # a control character the YAML reader refuses
+        line = text[: exc.position].count("\n") + 1
+        raise PersonaError(
+            f"{where}:{line}: not valid YAML: control character #x{exc.character:04x} "
+            "is not allowed"
+        ) from exc
     try:
         node = loader.get_single_node()
         if node is None:
@@ -347,7 +411,8 @@ def _message(error: Mapping[str, Any], loc: Loc) -> str:
         model = _model_at(loc[:-1])
         if model is None:
             return "unknown key"
-        return "unknown key; allowed here: " + ", ".join(model.model_fields)
+        names = (f.alias or name for name, f in model.model_fields.items())
+        return "unknown key; allowed here: " + ", ".join(names)
     if kind == "missing":
         return "field required"
     msg = str(error["msg"])
@@ -388,13 +453,26 @@ def load_persona(path: Path) -> Persona:
 # --- the library -----------------------------------------------------------------------------
 
 
-def list_personas() -> list[Persona]:
-    """Every persona in the searched folders (an id in an extra folder hides the bundled one)."""
+def scan_personas() -> tuple[list[Persona], list[str]]:
+    """Every loadable persona in the searched folders, and one message per file that is not.
+
+    A broken file never hides the good ones; an id in an extra folder hides the bundled one.
+    """
     by_id: dict[str, Persona] = {}
+    problems: list[str] = []
     for path in persona_files():
-        persona = load_persona(path)
+        try:
+            persona = load_persona(path)
+        except PersonaError as exc:
+            problems.append(str(exc).splitlines()[0])
+            continue
         by_id.setdefault(persona.id, persona)
-    return sorted(by_id.values(), key=lambda p: (p.language, p.id))
+    return sorted(by_id.values(), key=lambda p: (p.language, p.id)), problems
+
+
+def list_personas() -> list[Persona]:
+    """Every loadable persona in the searched folders (see ``scan_personas`` for the others)."""
+    return scan_personas()[0]
 
 
 def find_persona(persona_id: str) -> Persona:
@@ -413,13 +491,6 @@ def find_persona(persona_id: str) -> Persona:
             return persona
     available = ", ".join(p.id for p in list_personas()) or "none"
     raise PersonaError(f"unknown persona '{persona_id}'; available: {available}")
-
-
-def check_persona_files(paths: Sequence[Path]) -> list[str]:
-    """Every problem in the given persona files (schema and meaning), one message each."""
-    from simulator.authoring import check_files
-
-    return check_files(paths)
 
 
 # --- voice -----------------------------------------------------------------------------------

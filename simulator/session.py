@@ -7,10 +7,8 @@ This module sees only the adapter protocols of ``simulator.audio``, never a conc
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, replace
-from datetime import UTC, datetime
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -29,9 +27,17 @@ from simulator.errors import AudioError, StorageError, SynthesisError
 from simulator.feedback import give_feedback
 from simulator.persona import Persona, voice_for
 from simulator.ports import ClientBrain, Heard
-from simulator.scoring import SessionSummary, score_exchange, summarize_session, summary_to_dict
-from simulator.scoring.serialize import result_to_dict
-from simulator.storage import append_private
+from simulator.scoring import SessionSummary, score_exchange, summarize_session
+from simulator.session_log import (
+    LOG_NAME,
+    Source,
+    encode,
+    end_record,
+    exchange_record,
+    new_session_id,
+    start_record,
+)
+from simulator.storage import append_private, new_private_dir, private_dir, tighten_dir
 from simulator.stretches import StretchTranscriber
 from simulator.types import ClientTurn, EmotionalState, Exchange, Scores
 
@@ -72,44 +78,93 @@ SessionEvent = ClientLine | NoReply | Exchange | SessionEnd
 
 
 class SessionLog:
-    """A session folder readable only by the user: client and reply WAVs and a JSON Lines log."""
+    """A session folder readable only by the user: client and reply WAVs and a JSON Lines log.
 
-    def __init__(self, folder: Path) -> None:
-        """Create the folder (mode 0700) and an empty log file (mode 0600)."""
+    Every session has a folder of its own; a folder that already holds a log is never reused.
+    """
+
+    def __init__(
+        self,
+        folder: Path,
+        session_id: str | None = None,
+        source: Source = "demo",
+        settings: Mapping[str, object] | None = None,
+    ) -> None:
+        """Use ``folder`` (made 0700) for one new session; its log file is created 0600."""
         self.folder = folder
-        self.path = folder / "session.jsonl"
+        self.settings = dict(settings or {})
+        self.session_id = session_id or folder.name
+        self.source: Source = source
+        self.path = folder / LOG_NAME
+        private_dir(folder)
+        tighten_dir(folder)
+        if self.path.is_file() and self.path.stat().st_size > 0:
+            raise StorageError(f"{folder}: holds another session; sessions never share a folder")
         append_private(self.path, b"")
 
-    def append(self, record: dict[str, object]) -> None:
-        """Append one record as a JSON line, flushed to disk; earlier lines are never rewritten."""
-        line = json.dumps(record, ensure_ascii=False) + "\n"
-        append_private(self.path, line.encode("utf-8"))
+    @classmethod
+    def create(
+        cls,
+        root: Path,
+        persona_id: str,
+        source: Source,
+        settings: Mapping[str, object] | None = None,
+    ) -> SessionLog:
+        """A new session folder ``<root>/<time>-<persona>-<random>`` that no other session uses."""
+        private_dir(root)
+        tighten_dir(root)
+        for _ in range(10):
+            session_id = new_session_id(persona_id)
+            try:
+                new_private_dir(root / session_id)
+            except FileExistsError:
+                continue
+            return cls(root / session_id, session_id, source, settings)
+        raise StorageError(f"{root}: could not make a new session folder")
 
-    def exchange(self, ex: Exchange) -> None:
-        """Log one scored exchange."""
-        record: dict[str, object] = {
-            "type": "exchange",
-            "index": ex.index,
-            "client": {
-                "text": ex.client.text,
-                "state": asdict(ex.client.state),
-                "topics": list(ex.client.topics),
-                "raised": list(ex.client.raised),
-            },
-            "reply": {
-                "text": ex.reply.text,
-                "language": ex.reply.language,
-                "duration": ex.reply.duration,
-                "words": [asdict(w) for w in ex.reply.words],
-            },
-            "client_audio": ex.client_audio,
-            "reply_audio": ex.reply_audio,
-            "response_latency_s": ex.response_latency_s,
-            "client_stopped": ex.client_stopped,
-            "client_state_after": asdict(ex.client_state_after),
-        }
-        record.update(result_to_dict(ex.scores, ex.feedback))
-        self.append(record)
+    def append(self, record: Mapping[str, object]) -> None:
+        """Append one record as a JSON line, whole or not at all; earlier lines stay as they are."""
+        append_private(self.path, encode(record))
+
+    def start(self, persona: Persona, seed: int) -> None:
+        """Log the start of the session."""
+        self.append(
+            start_record(
+                self.session_id,
+                source=self.source,
+                persona_id=persona.id,
+                persona_name=persona.name,
+                language=persona.language,
+                situation=persona.situation,
+                seed=seed,
+                settings=self.settings,
+            )
+        )
+
+    def exchange(self, ex: Exchange, timings: Mapping[str, float] | None = None) -> None:
+        """Log one scored exchange (``timings``: seconds per phase of the exchange)."""
+        self.append(exchange_record(self.session_id, ex, timings))
+
+    def end(
+        self,
+        outcome: str,
+        *,
+        closing_line: str | None = None,
+        final_state: EmotionalState | None = None,
+        summary: SessionSummary | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Log how the session ended."""
+        self.append(
+            end_record(
+                self.session_id,
+                outcome,
+                closing_line=closing_line,
+                final_state=final_state,
+                summary=summary,
+                error=error,
+            )
+        )
 
 
 class SpokenLine:
@@ -162,12 +217,6 @@ class SpokenLine:
         return Audio(np.concatenate(pieces), rate)
 
 
-def default_session_dir(root: Path, persona_id: str) -> Path:
-    """A new, time-stamped folder for one session under ``root``."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    return root / f"{stamp}-{persona_id}"
-
-
 def iter_session(
     persona: Persona,
     audio_io: AudioIO,
@@ -181,15 +230,7 @@ def iter_session(
 
     ``brain`` chooses the client's lines by what the trainee said (default: the rules' rotation).
     """
-    log.append(
-        {
-            "type": "start",
-            "persona": persona.id,
-            "language": persona.language,
-            "seed": seed,
-            "started": datetime.now(UTC).isoformat(timespec="seconds"),
-        }
-    )
+    log.start(persona, seed)
     turn = first_turn(persona, seed)
     state = turn.state
     index = 0
@@ -226,7 +267,7 @@ def iter_session(
             finally:
                 stretches.close()
         client_audio = line.whole()
-        if line.streaming:
+        if line.streaming:  # written once the whole line is made
             write_wav(client_path, client_audio)
         scores = score_exchange(
             turn,
@@ -263,15 +304,7 @@ def iter_session(
                 audio_io.play(closing_audio)
             outcome = step.outcome or "turn_limit"
             summary = summarize_session(all_scores, client_speech_s=client_speech_s)
-            log.append(
-                {
-                    "type": "end",
-                    "outcome": outcome,
-                    "closing_line": closing,
-                    "final_state": asdict(state),
-                    "summary": summary_to_dict(summary),
-                }
-            )
+            log.end(outcome, closing_line=closing, final_state=state, summary=summary)
             yield SessionEnd(outcome, closing, state, log.path, summary)
             return
         turn = step.next_turn

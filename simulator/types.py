@@ -5,7 +5,7 @@ Times are float seconds named ``start`` / ``end``, as in Whisper's word timings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Language = Literal["en", "fi", "nl"]
@@ -86,6 +86,9 @@ class ClientTurn:
     address: Address = "informal"
     topics: tuple[str, ...] = ()  # the persona's topics this line answers
     raised: tuple[str, ...] = ()  # the topics the trainee's previous reply raised
+    # Example replies an instructor wrote for this line: (move, examples) pairs, e.g.
+    # ("reflection", ("It sounds like the letter scared you.",)); the feedback uses them first.
+    examples: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 # Which part of the hybrid scorer chose an act: the word-list rules, the learned heads on the
@@ -169,12 +172,3 @@ class Exchange:
     response_latency_s: float | None = None
     client_stopped: bool = False  # the client stopped mid-line because the trainee talked over it
 
-
-@dataclass(frozen=True)
-class SessionRecord:
-    """A finished or interrupted session: who was met, every exchange, and how it ended."""
-
-    persona_id: str
-    language: str
-    exchanges: tuple[Exchange, ...] = field(default_factory=tuple)
-    outcome: Literal["resolution", "walk_out", "turn_limit", "interrupted"] = "turn_limit"

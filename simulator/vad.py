@@ -272,7 +272,7 @@ def assess_mic(
     if peak_db < SILENT_PEAK_DB:
         silent = (
             f"The microphone seems silent (peak {peak_db:.0f} dBFS): check it is plugged in, "
-            "not muted, and chosen with --input (see `roleplay devices`)."
+            "not muted, and the one you meant."
         )
         return MicReport(peak_db, None, None, clipped, (silent,))
     probs = speech_probabilities(samples, model)

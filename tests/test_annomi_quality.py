@@ -7,6 +7,7 @@ from types import ModuleType
 import numpy as np
 import pytest
 from support.annomi import annomi_dir, load_benchmark
+from support.shared import needs_shared
 
 # AUC P(high > low) measured on the subset below (benchmarks/README.md); floors sit a little
 # below for higher-is-better figures, ceilings a little above for lower-is-better ones.
@@ -27,10 +28,7 @@ def benchmark() -> ModuleType:
     return load_benchmark("annomi_quality")
 
 
-needs_annomi = pytest.mark.skipif(
-    not (annomi_dir() / "AnnoMI-full.csv").exists(),
-    reason="AnnoMI not present at $VOICE_ROLEPLAY_SHARED/data/annomi or ../shared/data/annomi",
-)
+needs_annomi = needs_shared("data", "annomi", "AnnoMI-full.csv")
 
 
 def test_auc_counts_ties_half_and_batches() -> None:

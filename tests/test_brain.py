@@ -101,6 +101,30 @@ def test_the_encoder_finds_a_topic_named_in_other_words() -> None:
         assert "children" in choice.line.topics
 
 
+def simulate(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, Any]]:
+    """Run `simulate --json` and return its exchange records."""
+    assert main(["simulate", *args, "--json"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    return [r for r in records if r["type"] == "exchange"]
+
+
+@pytest.mark.parametrize("persona_id", ["en-angry-caller", "fi-oma-valinta", "nl-weduwnaar"])
+def test_simulated_session_answers_the_topics_raised(
+    capsys: pytest.CaptureFixture[str], persona_id: str
+) -> None:
+    """In `simulate` with the good replies, a line follows the topic the reply raised."""
+    persona = find_persona(persona_id)
+    followed = 0
+    for exchange in simulate(capsys, persona_id, "--practice", "good")[1:]:
+        client = exchange["client"]
+        stage = persona.stages[client["state"]["stage"]]
+        offered = {t for line in stage.lines for t in line.topics}
+        if set(client["raised"]) & offered:
+            assert set(client["topics"]) & set(client["raised"]), client
+            followed += 1
+    assert followed >= 1
+
+
 # persona, a question about what the client said in the first stage, and its topic.
 ASKED_AGAIN = [
     ("en-angry-caller", "How many times have you called us now?", "calls"),
@@ -116,15 +140,14 @@ def test_scripted_run_answers_a_question_about_an_earlier_topic(
     """In `simulate`, a question about the first stage's topic, asked later, is answered."""
     persona = find_persona(persona_id)
     replies = tmp_path / "replies.txt"
-    replies.write_text(f"{persona.practice_replies.good[0]}\n{question}\n", encoding="utf-8")
-    assert main(["simulate", persona_id, "--replies", str(replies), "--json"]) == 0
-    result = json.loads(capsys.readouterr().out)
-    assert result["outcome"] == "interrupted"  # the replies ran out; the next line is shown
-    stage = result["final_state"]["stage"]
-    assert stage >= 1  # the client has moved on past the topic's stage
+    first = persona.practice_replies.good[0]
+    replies.write_text(f"{first}\n{question}\nMm.\n", encoding="utf-8")
+    exchanges = simulate(capsys, persona_id, "--replies", str(replies))
+    assert len(exchanges) == 3
+    answer = exchanges[2]["client"]  # the line said after the question
+    stage = answer["state"]["stage"]
+    assert stage >= 1  # the client has moved past the stage the topic belongs to
     assert all(topic not in line.topics for line in persona.stages[stage].lines)
-    assert len(result["exchanges"]) == 2
-    answer = result["unanswered"]
     assert topic in answer["raised"] and topic in answer["topics"], answer["text"]
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from support.shared import shared_file
 
 from simulator.cli import build_parser
 
@@ -41,9 +42,9 @@ def assert_one_clear_line(result: subprocess.CompletedProcess[str], needle: str)
 
 def test_demo_runs_a_whole_session_and_logs_every_exchange(tmp_path: Path) -> None:
     """`roleplay demo` prints a full session with feedback and logs each exchange privately."""
-    out = tmp_path / "session"
-    result = roleplay("demo", "--out", str(out))
+    result = roleplay("demo", "--out", str(tmp_path / "sessions"))
     assert result.returncode == 0, result.stderr
+    (out,) = (tmp_path / "sessions").iterdir()
     records = [json.loads(line) for line in (out / "session.jsonl").read_text().splitlines()]
     exchanges = [r for r in records if r["type"] == "exchange"]
     assert records[0]["type"] == "start" and records[-1]["type"] == "end"
@@ -67,7 +68,8 @@ def test_demo_in_finnish_and_dutch(tmp_path: Path, persona: str) -> None:
     """The Finnish and Dutch demo personas run to the end with their own language's transcripts."""
     result = roleplay("demo", "--persona", persona, "--trainee", "good", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    records = [json.loads(line) for line in (tmp_path / "session.jsonl").read_text().splitlines()]
+    (folder,) = tmp_path.iterdir()
+    records = [json.loads(line) for line in (folder / "session.jsonl").read_text().splitlines()]
     exchanges = [r for r in records if r["type"] == "exchange"]
     assert exchanges and all(r["reply"]["language"] == persona[:2] for r in exchanges)
 
@@ -97,7 +99,7 @@ def test_score_json_ranks_reflection_above_advice_and_judgement() -> None:
 
 def test_transcribe_json_gives_words_with_timings() -> None:
     """`roleplay transcribe --json` prints language, text and timed words."""
-    clip = REPO.parent / "shared" / "audio" / "en_jfk_openai-whisper.flac"
+    clip = shared_file("audio", "en_jfk_openai-whisper.flac")
     r = roleplay("transcribe", str(clip), "--lang", "en", "--json")
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)

@@ -21,7 +21,6 @@ from simulator.cli.personas import preview_lines
 from simulator.persona import (
     Persona,
     bundled_personas_dir,
-    check_persona_files,
     find_persona,
     list_personas,
     load_persona,
@@ -33,7 +32,7 @@ def test_every_bundled_persona_passes_check() -> None:
     """The bundled library has no schema or meaning problem."""
     files = sorted(bundled_personas_dir().glob("*.yaml"))
     assert len(files) >= 9
-    assert check_persona_files(files) == []
+    assert check_files(files) == []
 
 
 def test_library_has_three_personas_per_language() -> None:
@@ -123,10 +122,10 @@ DOCS = Path(__file__).resolve().parents[1] / "docs" / "personas.md"
 
 
 def _field_names(model: type[BaseModel]) -> set[str]:
-    """Every field name of a schema model and of the models inside it."""
+    """Every key (field name, or its alias in the file) of a schema model and the models inside."""
     names: set[str] = set()
     for name, field in model.model_fields.items():
-        names.add(name)
+        names.add(field.alias or name)
         for inner in (field.annotation, *get_args(field.annotation)):
             for candidate in (inner, *get_args(inner)):
                 if isinstance(candidate, type) and issubclass(candidate, BaseModel):

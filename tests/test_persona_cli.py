@@ -52,7 +52,8 @@ def test_check_broken_folder_exits_one(capsys: pytest.CaptureFixture[str]) -> No
     captured = capsys.readouterr()
     lines = captured.out.strip().splitlines()
     assert len(lines) >= 20
-    assert any(line.endswith("mood: unknown key; allowed here: text, cues") for line in lines)
+    wanted = "mood: unknown key; allowed here: text, cues, examples"
+    assert any(line.endswith(wanted) for line in lines)
     assert "problem(s) in" in captured.err
 
 

@@ -22,12 +22,12 @@ SCHEMA_ERRORS: dict[str, list[str]] = {
     ],
     "duplicate-key": [":5: name: duplicate key"],
     "unknown-key": [
-        ":5: mood: unknown key; allowed here: schema_version, id, name, language, address, voice,"
-        " situation, start, goals, cues, stages, reactions, topics, deflections, rules, end,"
-        " max_turns, pacing, practice_replies"
+        ":5: mood: unknown key; allowed here: schema_version, id, name, language, address,"
+        " register, voice, situation, start, goals, cues, stages, reactions, topics,"
+        " deflections, rules, end, max_turns, practice_replies"
     ],
     "unknown-nested-key": [
-        ":20: stages[1].lines[0].mood: unknown key; allowed here: text, cues, topics"
+        ":20: stages[1].lines[0].mood: unknown key; allowed here: text, cues, topics, examples"
     ],
     "missing-field": [
         ":16: stages[1].name: field required",
@@ -94,7 +94,7 @@ def test_schema_error_message(name: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(SCHEMA_ERRORS))
 def test_check_reports_schema_errors(name: str) -> None:
-    """check_persona_files reports schema errors as the same lines."""
+    """check_files reports schema errors as the same lines."""
     assert check_files([BROKEN / f"{name}.yaml"]) == expected(name, SCHEMA_ERRORS[name])
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from types import ModuleType
 
-import pytest
 from support.annomi import annomi_dir, load_benchmark
+from support.shared import needs_shared
 
 # Measured kappa on this subset: see docs/scoring.md; floors sit a little below.
 MAIN_FLOOR = 0.61  # measured 0.629
@@ -18,7 +18,7 @@ def benchmark() -> ModuleType:
     return load_benchmark("annomi")
 
 
-@pytest.mark.skipif(not (annomi_dir() / "AnnoMI-full.csv").exists(), reason="AnnoMI not present")
+@needs_shared("data", "annomi", "AnnoMI-full.csv")
 def test_annomi_subset_agreement_floor() -> None:
     """Main behaviour and open/closed kappa on transcripts 1, 21, 41 ... stay above their floors."""
     bench = benchmark()

@@ -11,15 +11,21 @@ import pytest
 
 from simulator.cli import main
 from simulator.persona import find_persona, list_personas
+from simulator.session_log import parse_session_log
 
 PERSONA_IDS = [p.id for p in list_personas()]
 
 
+VARYING = {"session_id", "started", "ended", "time"}  # differ from run to run
+
+
 def simulate(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
-    """Run `simulate --json` and return the parsed result."""
+    """Run `simulate --json` (a session log on stdout): the end record plus the exchanges."""
     assert main(["simulate", *args, "--json"]) == 0
-    result: dict[str, Any] = json.loads(capsys.readouterr().out)
-    return result
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["type"] for r in records[:1] + records[-1:]] == ["start", "end"]
+    stable = [{k: v for k, v in r.items() if k not in VARYING} for r in records]
+    return {**stable[-1], "exchanges": stable[1:-1], "start": stable[0]}
 
 
 @pytest.mark.parametrize("persona_id", PERSONA_IDS)
@@ -49,7 +55,7 @@ def test_json_shape(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     result = simulate(capsys, "en-angry-caller", "--replies", str(replies))
     assert set(result) >= {"exchanges", "outcome", "final_state"}
     assert set(result["final_state"]) == {"emotion", "intensity", "trust", "stage"}
-    assert [e["reply"] for e in result["exchanges"]] == [
+    assert [e["reply"]["text"] for e in result["exchanges"]] == [
         "You sound really frustrated.",
         "What happened?",
     ]
@@ -61,6 +67,20 @@ def test_json_shape(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert set(first["scores"]) == {"listening", "empathy", "pacing"}
     assert first["scores"]["pacing"] is None
     assert result["outcome"] == "interrupted"
+
+
+def test_json_is_a_session_log_the_reader_reads(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`simulate --json` prints the same record shape as demo and practice: the reader reads it."""
+    assert main(["simulate", "nl-weduwnaar", "--practice", "good", "--json"]) == 0
+    log = parse_session_log(capsys.readouterr().out.splitlines())
+    assert log.start.source == "simulate" and log.start.persona_id == "nl-weduwnaar"
+    assert log.end is not None and log.end.outcome == "resolution"
+    assert log.exchanges and log.problems == ()
+    assert {r.session_id for r in log.exchanges} == {log.session_id}
+    first = find_persona("nl-weduwnaar").practice_replies.good[0]
+    assert log.exchanges[0].exchange.reply.text == first
 
 
 def test_same_replies_same_session(capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from support.shared import shared_dir
 
 from simulator.audio import Audio, VoiceSettings, read_audio
 from simulator.errors import AudioError, TranscriptionError
@@ -14,7 +15,7 @@ from simulator.models import BUNDLED, model_dir, sha256_of
 from simulator.stt import make_transcriber
 from simulator.tts import EspeakSynthesizer
 
-SHARED_AUDIO = Path(__file__).resolve().parents[2] / "shared" / "audio"
+SHARED_AUDIO = shared_dir() / "audio"
 JFK = (
     "And so my fellow Americans, ask not what your country can do for you,"
     " ask what you can do for your country."

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from support.shared import shared_dir
 
 from simulator.audio import Audio, read_audio
 from simulator.errors import TranscriptionError
@@ -24,7 +25,7 @@ from simulator.types import Transcript
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-AUDIO = Path("/work/shared/audio")
+AUDIO = shared_dir() / "audio"
 JFK = AUDIO / "en_jfk_openai-whisper.flac"
 FINNISH = AUDIO / "fi_librivox_reader5698_fdeloche.wav"
 TIMING_TOLERANCE_S = 0.02  # word start/end may differ by this much between the backends

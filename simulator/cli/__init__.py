@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
-from simulator.errors import SimulatorError
+from simulator.cli.textsafe import neutralise
+from simulator.errors import NoAudioDeviceError, SimulatorError
+
+NO_DEVICE_HINT = "Try `roleplay demo`, which needs no microphone."
 
 # Each module registers its sub-commands with ``register(subparsers)`` and sets ``func``.
 COMMAND_MODULES = (
@@ -15,6 +19,7 @@ COMMAND_MODULES = (
     "simulator.cli.asr_cmds",
     "simulator.cli.personas",
     "simulator.cli.devices",
+    "simulator.cli.sessions",
 )
 
 
@@ -43,9 +48,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except SimulatorError as exc:
-        print(f"roleplay: {exc}", file=sys.stderr)
+        hint = f" {NO_DEVICE_HINT}" if isinstance(exc, NoAudioDeviceError) else ""
+        print(f"roleplay: {neutralise(str(exc))}{hint}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("roleplay: stopped; everything recorded so far is saved.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
     return code
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of our output went away (``| head``): stop quietly, as other tools do."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # so the final flush at exit cannot fail again
+    os.close(devnull)
+    return 141  # 128 + SIGPIPE, what a shell reports for a tool stopped by a closed pipe

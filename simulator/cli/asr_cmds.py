@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -11,13 +12,14 @@ from rich.console import Console
 from simulator.audio import read_audio
 from simulator.cli import options
 from simulator.cli.render import show_scores
+from simulator.cli.textsafe import neutralise, shown
 from simulator.errors import SimulatorError
 from simulator.feedback import give_feedback
 from simulator.models import BUNDLED, model_dir
 from simulator.scoring import score_exchange
 from simulator.scoring.serialize import result_to_dict
 from simulator.stt import make_transcriber
-from simulator.types import ClientTurn, EmotionalState, Transcript
+from simulator.types import EMOTIONS, LANGUAGES, ClientTurn, Emotion, EmotionalState, Transcript
 
 
 def _transcribe(args: argparse.Namespace) -> int:
@@ -27,7 +29,7 @@ def _transcribe(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(_transcript_dict(transcript), ensure_ascii=False))
     else:
-        print(transcript.text)
+        print(neutralise(transcript.text))
     return 0
 
 
@@ -43,32 +45,78 @@ def _transcript_dict(t: Transcript) -> dict[str, object]:
     }
 
 
-def _score_batch(path: Path) -> int:
-    """Score one exchange per JSON line: client, reply, lang and optional emotion."""
+MAX_REPLY_CHARS = 10_000  # about ten minutes of speech; scoring time grows with the length
+
+
+def check_reply(text: str, what: str = "the reply") -> str:
+    """A typed reply that can be scored: not empty, not beyond MAX_REPLY_CHARS."""
+    if not text.strip():
+        raise SimulatorError(f"{what} is empty: there is nothing to score")
+    if len(text) > MAX_REPLY_CHARS:
+        raise SimulatorError(
+            f"{what} is {len(text):,} characters long; a reply is scored up to "
+            f"{MAX_REPLY_CHARS:,} characters (about ten minutes of speech)"
+        )
+    return text
+
+
+def check_emotion(value: object) -> Emotion:
+    """An emotion the client can show, or one clear error naming the known ones."""
+    if value not in EMOTIONS:
+        raise SimulatorError(f"unknown emotion {value!r}; use one of: {', '.join(EMOTIONS)}")
+    return value
+
+
+def _batch_item(raw: bytes) -> tuple[ClientTurn, Transcript]:
+    """One batch line as the client's turn and the typed reply, or a SimulatorError saying why."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SimulatorError("not UTF-8 text; save the file as UTF-8") from exc
+    try:
+        item = json.loads(line)
+    except ValueError as exc:
+        raise SimulatorError(f"not valid JSON ({exc})") from exc
+    if not isinstance(item, dict):
+        raise SimulatorError("expected a JSON object with client, reply and lang")
+    client, reply = item.get("client"), item.get("reply")
+    if not isinstance(client, str) or not client.strip():
+        raise SimulatorError("client must be the client's line as text")
+    if not isinstance(reply, str):
+        raise SimulatorError("reply must be the trainee's reply as text")
+    check_reply(reply)
+    lang = item.get("lang", "en")
+    if lang not in LANGUAGES:
+        raise SimulatorError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    emotion = check_emotion(item.get("emotion", "calm"))
+    turn = ClientTurn(text=client, state=EmotionalState(emotion, 0.6), language=lang)
+    return turn, Transcript.from_text(reply, lang)
+
+
+def _score_batch(path: Path) -> int:
+    """Score one exchange per JSON line; a bad line gets an error line and the batch goes on."""
+    try:
+        raw_lines = path.read_bytes().splitlines()
+    except IsADirectoryError as exc:
+        raise SimulatorError(f"{path}: is a folder, not a JSON Lines file") from exc
     except OSError as exc:
         raise SimulatorError(f"{path}: cannot read ({exc.strerror})") from exc
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
+    scored = failed = 0
+    for number, raw in enumerate(raw_lines, start=1):
+        if not raw.strip():
             continue
         try:
-            item = json.loads(line)
-            client = ClientTurn(
-                text=str(item["client"]),
-                state=EmotionalState(emotion=item.get("emotion", "calm"), intensity=0.6),
-                language=item.get("lang", "en"),
-            )
-            reply = Transcript.from_text(str(item["reply"]), client.language)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise SimulatorError(
-                f"{path}:{number}: expected a JSON object with client, reply and lang ({exc})"
-            ) from exc
-        if client.language not in ("en", "fi", "nl"):
-            raise SimulatorError(f"{path}:{number}: lang must be en, fi or nl")
-        scores = score_exchange(client, reply)
-        print(json.dumps(result_to_dict(scores, give_feedback(client, scores)), ensure_ascii=False))
-    return 0
+            client, reply = _batch_item(raw)
+            scores = score_exchange(client, reply)
+            result: dict[str, object] = {"line": number}
+            result.update(result_to_dict(scores, give_feedback(client, scores)))
+            scored += 1
+        except SimulatorError as exc:
+            result = {"line": number, "error": str(exc)}
+            failed += 1
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+    print(f"{path}: {scored} line(s) scored, {failed} failed", file=sys.stderr)
+    return 1 if failed else 0
 
 
 def _score(args: argparse.Namespace) -> int:
@@ -89,9 +137,8 @@ def _score(args: argparse.Namespace) -> int:
             raise SimulatorError(
                 "give --client TEXT and --reply TEXT, or --persona ID and --reply-audio FILE"
             )
-        if not args.reply.strip():
-            raise SimulatorError("--reply is empty: there is nothing to score")
-        state = EmotionalState(emotion=args.emotion, intensity=0.6)
+        check_reply(args.reply, "--reply")
+        state = EmotionalState(emotion=check_emotion(args.emotion), intensity=0.6)
         client = ClientTurn(text=args.client, state=state, language=args.lang)
         reply = Transcript.from_text(args.reply, args.lang)
     scores = score_exchange(client, reply)
@@ -104,7 +151,7 @@ def _score(args: argparse.Namespace) -> int:
     else:
         console = Console(highlight=False)
         if reply.words:
-            console.print(f"You: {reply.text}")
+            console.print(f"You: {shown(reply.text)}")
         show_scores(console, scores, feedback)
     return 0
 
@@ -146,7 +193,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sc.add_argument(
         "--emotion",
         default="calm",
-        choices=("calm", "angry", "anxious", "sad", "distrustful", "hopeful", "relieved"),
+        choices=EMOTIONS,
         help="the client's emotion (default calm)",
     )
     sc.add_argument("--persona", help="persona id whose opening line the spoken reply answers")

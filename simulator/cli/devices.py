@@ -12,14 +12,13 @@ from rich.text import Text
 
 from simulator.audio import WHISPER_RATE, Audio, Samples
 from simulator.devices import (
-    NO_DEVICE_HINT,
     Level,
     SpeakerEcho,
     iter_levels,
     list_devices,
     probe_speaker_echo,
 )
-from simulator.errors import AudioError
+from simulator.errors import NoAudioDeviceError
 from simulator.vad import SILENT_PEAK_DB, assess_mic
 
 METER_WIDTH = 40  # characters of the level bar
@@ -30,9 +29,7 @@ def run_devices(args: argparse.Namespace) -> int:
     """Print every input and output device with the defaults marked."""
     devices = list_devices()
     if not devices:
-        raise AudioError(
-            f"No microphone or speaker found: no sound device at all. {NO_DEVICE_HINT}"
-        )
+        raise NoAudioDeviceError("No microphone or speaker found: no sound device at all.")
     table = Table(title="Sound devices (use the number or a part of the name)")
     for column in ("#", "name", "host API", "inputs", "outputs", "rate (Hz)", "default"):
         table.add_column(column)
@@ -84,6 +81,8 @@ def run_mic_check(args: argparse.Namespace) -> int:
     console.print(f"Voice {speech}, background {noise}, peak {report.peak_db:.0f} dBFS.")
     for warning in report.warnings:
         console.print(f"[yellow]Warning:[/yellow] {warning}")
+    if report.speech_db is None:
+        console.print("Choose the microphone with --input; `roleplay devices` lists them.")
     if report.usable:
         console.print("[green]The microphone sounds fine.[/green]")
     if args.speaker:

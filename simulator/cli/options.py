@@ -38,7 +38,11 @@ def add_asr_options(parser: argparse.ArgumentParser) -> None:
 def add_session_options(parser: argparse.ArgumentParser) -> None:
     """Add `--out` and `--seed`."""
     parser.add_argument(
-        "--out", type=Path, default=None, help="session folder (default: under your data folder)"
+        "--out",
+        type=Path,
+        default=None,
+        help="folder that keeps your sessions; each session gets a new folder inside it "
+        "(default: your data folder, see `roleplay sessions list`)",
     )
     parser.add_argument(
         "--seed", type=int, default=0, help="seed for the client's choice among alternative lines"

@@ -7,19 +7,18 @@ import json
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from simulator.authoring import check_files, schema_text, starter_text
 from simulator.cli.options import add_tts_option
+from simulator.cli.textsafe import neutralise, shown
 from simulator.dialogue import first_turn, respond
 from simulator.errors import PersonaError, SimulatorError
-from simulator.persona import ID_PATTERN, Persona, find_persona, list_personas, persona_files
+from simulator.persona import ID_PATTERN, Persona, find_persona, persona_files, scan_personas
 from simulator.ports import Heard
 from simulator.types import LANGUAGES, ClientTurn, EmotionalState
 
@@ -76,8 +75,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """Print the personas as a table or JSON."""
-    personas = list_personas()
+    """Print the personas as a table or JSON; a broken file is named on stderr, never hides all."""
+    personas, problems = scan_personas()
+    for problem in problems:
+        print(f"roleplay: skipped {neutralise(problem)}", file=sys.stderr)
     if args.json:
         rows = [
             {"id": p.id, "name": p.name, "language": p.language, "emotion": p.start.emotion}
@@ -87,7 +88,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     table = Table("id", "name", "language", "starts as")
     for p in personas:
-        table.add_row(p.id, p.name, p.language, f"{p.start.emotion} {p.start.intensity:.2f}")
+        table.add_row(p.id, shown(p.name), p.language, f"{p.start.emotion} {p.start.intensity:.2f}")
     Console().print(table)
     return 0
 
@@ -109,7 +110,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise PersonaError("no persona files to check")
     problems = check_files(files)
     for problem in problems:
-        print(problem)
+        print(neutralise(problem))
     word = "file" if len(files) == 1 else "files"
     if problems:
         print(f"{len(problems)} problem(s) in {len(files)} {word}", file=sys.stderr)
@@ -201,9 +202,9 @@ def cmd_preview(args: argparse.Namespace) -> int:
             if args.out is not None:
                 path = args.out / f"{n:02d}-{stem}.wav"
                 write_wav(path, audio)
-                print(f"{path}  [{label}]  {text}")
+                print(f"{path}  [{label}]  {neutralise(text)}")
             else:
-                print(f"[{label}] {text}")
+                print(f"[{label}] {neutralise(text)}")
                 player.play(audio)
                 player.wait_played()
     finally:
@@ -215,53 +216,90 @@ def cmd_preview(args: argparse.Namespace) -> int:
 # --- simulate ----------------------------------------------------------------------------------
 
 
+def read_text_lines(path: Path, what: str) -> list[str]:
+    """The lines of a UTF-8 text file; a byte that is not UTF-8 is one clear error with its line."""
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError as exc:
+        raise SimulatorError(f"{path}: is a folder, not a file of {what}") from exc
+    except OSError as exc:
+        raise SimulatorError(f"{path}: cannot read the {what} ({exc.strerror})") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SimulatorError(
+            f"{path}:{line}: not UTF-8 text; save the file as UTF-8 and try again"
+        ) from exc
+    return text.splitlines()
+
+
 def _replies(args: argparse.Namespace, persona: Persona) -> Iterator[str]:
     """The trainee's replies: from a file, the persona's samples, or typed at the prompt."""
     if args.practice is not None:
         yield from getattr(persona.practice_replies, args.practice)
         return
     if args.replies is not None:
-        try:
-            text = args.replies.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise SimulatorError(
-                f"{args.replies}: cannot read the replies ({exc.strerror})"
-            ) from exc
-        yield from (line.strip() for line in text.splitlines() if line.strip())
+        lines = read_text_lines(args.replies, "replies")
+        yield from (line.strip() for line in lines if line.strip())
         return
     while True:
         try:
             line = input("You: " if sys.stdin.isatty() else "")
         except EOFError:
             return
+        except UnicodeDecodeError as exc:
+            raise SimulatorError("the typed reply is not UTF-8 text") from exc
         if line.strip():
             yield line.strip()
 
 
-def _state(state: EmotionalState) -> dict[str, Any]:
-    """A state as JSON."""
-    return asdict(state)
-
-
 def cmd_simulate(args: argparse.Namespace) -> int:
-    """Play a session in text: replies are scored for real and the client reacts."""
+    """Play a session in text: replies are scored for real and the client reacts.
+
+    With ``--json`` the session is printed as a session log (JSON Lines, docs/session-log.md),
+    one record as soon as it is known.
+    """
     from simulator.cli.brains import client_brain
     from simulator.cli.render import show_client, show_scores, state_line
     from simulator.feedback import give_feedback
     from simulator.scoring import score_exchange
-    from simulator.scoring.serialize import result_to_dict
-    from simulator.types import Transcript
+    from simulator.session_log import (
+        encode,
+        end_record,
+        exchange_record,
+        new_session_id,
+        start_record,
+    )
+    from simulator.types import Exchange, Transcript
 
     persona = find_persona(args.id)
     console = Console(file=sys.stderr if args.json else sys.stdout, highlight=False)
+    session_id = new_session_id(persona.id)
     brain = client_brain()
+
+    def emit(record: dict[str, object]) -> None:
+        sys.stdout.write(encode(record).decode("utf-8"))
+        sys.stdout.flush()
+
     opening = first_turn(persona, args.seed)
     turn: ClientTurn | None = opening
     state = opening.state
-    exchanges: list[dict[str, Any]] = []
     outcome, closing = "interrupted", None
-    if not args.json:
-        console.print(f"[bold]{escape(persona.name)}[/bold] — {escape(persona.situation)}")
+    if args.json:
+        emit(
+            start_record(
+                session_id,
+                source="simulate",
+                persona_id=persona.id,
+                persona_name=persona.name,
+                language=persona.language,
+                situation=persona.situation,
+                seed=args.seed,
+            )
+        )
+    else:
+        console.print(f"[bold]{shown(persona.name)}[/bold] — {shown(persona.situation)}")
     replies = _replies(args, persona)
     index = 0
     while turn is not None:
@@ -270,49 +308,26 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         reply = next(replies, None)
         if reply is None:
             break
-        scores = score_exchange(turn, Transcript.from_text(reply, persona.language))
+        transcript = Transcript.from_text(reply, persona.language)
+        scores = score_exchange(turn, transcript)
         feedback = give_feedback(turn, scores)
         heard = Heard(reply, scores.acts)
         step = respond(persona, index, turn.state, scores, args.seed, heard=heard, brain=brain)
-        record: dict[str, Any] = {
-            "index": index,
-            "client": {
-                "text": turn.text,
-                "state": _state(turn.state),
-                "cues": list(turn.cues),
-                "topics": list(turn.topics),
-                "raised": list(turn.raised),
-            },
-            "reply": reply,
-            **result_to_dict(scores, feedback),
-            "client_state_after": _state(step.state),
-        }
-        exchanges.append(record)
-        if not args.json:
+        if args.json:
+            exchange = Exchange(index, turn, transcript, scores, feedback, step.state)
+            emit(exchange_record(session_id, exchange))
+        else:
             if args.replies is not None or args.practice is not None:
-                console.print(f"  [magenta]You:[/magenta] {escape(reply)}")
+                console.print(f"  [magenta]You:[/magenta] {shown(reply)}")
             show_scores(console, scores, feedback)
-            console.print(f"  [dim]Client now: {escape(state_line(step.state))}[/dim]")
+            console.print(f"  [dim]Client now: {shown(state_line(step.state))}[/dim]")
         state, turn, index = step.state, step.next_turn, index + 1
         if step.outcome is not None:
             outcome, closing = step.outcome, step.closing_line
     if args.json:
-        result = {
-            "persona": persona.id,
-            "exchanges": exchanges,
-            "outcome": outcome,
-            "closing_line": closing,
-            "final_state": {k: v for k, v in _state(state).items()},
-        }
-        if turn is not None:  # the replies ran out: the line the client said last, unanswered
-            result["unanswered"] = {
-                "text": turn.text,
-                "topics": list(turn.topics),
-                "raised": list(turn.raised),
-            }
-        print(json.dumps(result, ensure_ascii=False, indent=2))
+        emit(end_record(session_id, outcome, closing_line=closing, final_state=state))
     else:
         if closing:
-            console.print(f"\n  [cyan]Client:[/cyan] {escape(closing)}")
+            console.print(f"\n  [cyan]Client:[/cyan] {shown(closing)}")
         console.print(f"\n[bold]End: {outcome.replace('_', ' ')}[/bold] — {state_line(state)}")
     return 0

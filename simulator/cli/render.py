@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
+from simulator.cli.textsafe import shown
 from simulator.scoring import SessionSummary
 from simulator.types import EmotionalState, Exchange, Feedback, Scores
 
@@ -28,8 +28,8 @@ def state_line(state: EmotionalState) -> str:
 
 def show_client(console: Console, index: int, text: str, state: EmotionalState) -> None:
     """Print what the client says and how they feel."""
-    console.print(f"\n[bold]Exchange {index + 1}[/bold] — client ({escape(state_line(state))})")
-    console.print(f"  [cyan]Client:[/cyan] {escape(text)}")
+    console.print(f"\n[bold]Exchange {index + 1}[/bold] — client ({shown(state_line(state))})")
+    console.print(f"  [cyan]Client:[/cyan] {shown(text)}")
 
 
 def show_scores(console: Console, scores: Scores, feedback: Feedback) -> None:
@@ -38,7 +38,7 @@ def show_scores(console: Console, scores: Scores, feedback: Feedback) -> None:
     pacing = "—" if scores.pacing is None else str(scores.pacing)
     console.print(
         f"  Listening [bold]{scores.listening}[/bold]  Empathy [bold]{scores.empathy}[/bold]"
-        f"  Pacing [bold]{pacing}[/bold]   [dim]acts: {escape(acts)}[/dim]"
+        f"  Pacing [bold]{pacing}[/bold]   [dim]acts: {shown(acts)}[/dim]"
     )
     if scores.pacing_metrics is not None:
         m = scores.pacing_metrics
@@ -49,18 +49,18 @@ def show_scores(console: Console, scores: Scores, feedback: Feedback) -> None:
             f" {m.fillers_per_100_words:.1f} fillers per 100 words[/dim]"
         )
     if feedback.praise:
-        console.print(f"  [green]✓ {escape(feedback.praise)}[/green]")
+        console.print(f"  [green]✓ {shown(feedback.praise)}[/green]")
     for tip in feedback.suggestions:
-        console.print(f"  [yellow]→ {escape(tip)}[/yellow]")
+        console.print(f"  [yellow]→ {shown(tip)}[/yellow]")
 
 
 def show_exchange(console: Console, ex: Exchange) -> None:
     """Print the trainee's reply, its scores and feedback, and how the client now feels."""
-    console.print(f"  [magenta]You:[/magenta] {escape(ex.reply.text)}")
+    console.print(f"  [magenta]You:[/magenta] {shown(ex.reply.text)}")
     if ex.client_stopped:
         console.print("  [dim]The client stopped mid-sentence when you started talking.[/dim]")
     show_scores(console, ex.scores, ex.feedback)
-    console.print(f"  [dim]Client now: {escape(state_line(ex.client_state_after))}[/dim]")
+    console.print(f"  [dim]Client now: {shown(state_line(ex.client_state_after))}[/dim]")
 
 
 SUMMARY_LABELS = {

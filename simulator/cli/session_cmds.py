@@ -14,6 +14,7 @@ from simulator.audio import AudioIO, Transcriber
 from simulator.cli import options
 from simulator.cli.brains import client_brain
 from simulator.cli.render import show_client, show_exchange, show_summary, state_line
+from simulator.cli.textsafe import shown
 from simulator.errors import SimulatorError
 from simulator.persona import Persona, find_persona
 from simulator.scoring import score_exchange
@@ -22,7 +23,6 @@ from simulator.session import (
     NoReply,
     SessionEnd,
     SessionLog,
-    default_session_dir,
     iter_session,
 )
 from simulator.stt import make_transcriber
@@ -56,14 +56,16 @@ def run_session(
     persona: Persona,
     audio_io: AudioIO,
     transcriber: Transcriber,
-    out: Path,
+    log: SessionLog,
     seed: int,
     tts: str = "piper",
 ) -> int:
     """Run a whole session, printing each step; the log survives an interruption."""
-    log = SessionLog(out)
-    console.print(f"[bold]{persona.name}[/bold] ({persona.language}) — {persona.situation.strip()}")
-    console.print(f"[dim]Session folder: {out}[/dim]")
+    console.print(
+        f"[bold]{shown(persona.name)}[/bold] ({persona.language}) — "
+        f"{shown(persona.situation.strip())}"
+    )
+    console.print(f"[dim]Session folder: {shown(str(log.folder))}[/dim]")
     synthesizer = options.make_voice(tts, persona.language)
     _warm_up(transcriber, persona.language)
     try:
@@ -72,25 +74,33 @@ def run_session(
             if isinstance(event, ClientLine):
                 show_client(console, event.index, event.turn.text, event.turn.state)
             elif isinstance(event, NoReply):
-                console.print(f"  [red]{event.message}[/red]")
+                console.print(f"  [red]{shown(event.message)}[/red]")
             elif isinstance(event, Exchange):
                 show_exchange(console, event)
             elif isinstance(event, SessionEnd):
                 if event.closing_line:
-                    console.print(f"\n  [cyan]Client:[/cyan] {event.closing_line}")
+                    console.print(f"\n  [cyan]Client:[/cyan] {shown(event.closing_line)}")
                 console.print(
                     f"\n[bold]Session over: {event.outcome.replace('_', ' ')}[/bold]"
                     f" — client {state_line(event.state)}"
                 )
                 show_summary(console, event.summary)
-                console.print(f"[dim]Log: {event.log_path}[/dim]")
+                console.print(f"[dim]Log: {shown(str(event.log_path))}[/dim]")
     except KeyboardInterrupt:
-        log.append({"type": "end", "outcome": "interrupted"})
+        with contextlib.suppress(SimulatorError):
+            log.end("interrupted")
         raise
     except SimulatorError as exc:
-        log.append({"type": "end", "outcome": "error", "error": str(exc)})
+        with contextlib.suppress(SimulatorError):  # a full disk cannot take the end record either
+            log.end("error", error=str(exc))
         raise
     return 0
+
+
+def _settings(args: argparse.Namespace) -> dict[str, object]:
+    """The options that shaped the session, kept in its start record."""
+    keys = ("asr", "model", "beam", "tts", "trainee", "push_to_talk")
+    return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -99,10 +109,10 @@ def _demo(args: argparse.Namespace) -> int:
     persona = find_persona(args.persona)
     audio_io = FixtureAudio(persona.id, plan=args.trainee)
     transcriber = make_transcriber(args.asr, args.model, persona.language, beam_size=args.beam)
-    out = args.out or default_session_dir(sessions_root(), persona.id)
+    log = SessionLog.create(args.out or sessions_root(), persona.id, "demo", _settings(args))
     console = Console(highlight=False)
     console.print("[dim]Demo: the trainee's replies are recorded fixtures; no microphone.[/dim]")
-    return run_session(console, persona, audio_io, transcriber, out, args.seed, args.tts)
+    return run_session(console, persona, audio_io, transcriber, log, args.seed, args.tts)
 
 
 def _practice(args: argparse.Namespace) -> int:
@@ -110,7 +120,7 @@ def _practice(args: argparse.Namespace) -> int:
 
     persona = find_persona(args.persona)
     transcriber = make_transcriber(args.asr, args.model, persona.language, beam_size=args.beam)
-    out = args.out or default_session_dir(sessions_root(), persona.id)
+    root = args.out or sessions_root()
     console = Console(highlight=False)
     # Opened first, so a machine without sound fails with its one line and nothing else;
     # closing waits for the client's last line to finish playing.
@@ -123,7 +133,8 @@ def _practice(args: argparse.Namespace) -> int:
             else "stop talking to end your turn; if you talk over the client, they stop for you"
         )
         console.print(f"[dim]Speak after the client; {hint}. Ctrl-C stops.[/dim]")
-        return run_session(console, persona, audio_io, transcriber, out, args.seed, args.tts)
+        log = SessionLog.create(root, persona.id, "practice", _settings(args))
+        return run_session(console, persona, audio_io, transcriber, log, args.seed, args.tts)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -4,12 +4,11 @@
 ``iter_levels`` serve `roleplay devices` and `roleplay mic-check`.
 """
 
-from simulator.devices._portaudio import NO_DEVICE_HINT, DeviceInfo, list_devices
+from simulator.devices._portaudio import DeviceInfo, list_devices
 from simulator.devices.levels import Level, SpeakerEcho, iter_levels, probe_speaker_echo
 from simulator.devices.live import LiveAudio, NoSpeechError
 
 __all__ = [
-    "NO_DEVICE_HINT",
     "DeviceInfo",
     "Level",
     "LiveAudio",

@@ -18,7 +18,7 @@ import numpy as np
 import soxr
 
 from simulator.audio import WHISPER_RATE, Audio, Samples
-from simulator.errors import AudioError
+from simulator.errors import AudioError, NoAudioDeviceError
 
 BLOCK_S = 0.032  # seconds per microphone callback block (one Silero frame at 16 kHz)
 TAIL_LEVEL = 10 ** (-30 / 20)  # of the peak: quieter samples at a clip's end are not speech
@@ -27,7 +27,6 @@ STALL_S = 3.0  # no microphone data for this long means the device stopped worki
 FADE_S = 0.08  # a line stopped mid-way fades out over this long instead of clicking
 SENTENCE_GAP_S = 0.12  # silence between the sentences of a line that is played as it is made
 PLAYBACK_GRACE_S = 5.0  # playback not finished this long after its length is treated as done
-NO_DEVICE_HINT = "Try `roleplay demo`, which needs no microphone."
 
 Device = int | str | None
 
@@ -51,9 +50,8 @@ def load_sounddevice() -> ModuleType:
     try:
         import sounddevice
     except OSError as exc:  # raised at import when libportaudio2 is absent
-        raise AudioError(
-            f"No microphone or speaker found: the PortAudio library is missing ({exc}). "
-            + NO_DEVICE_HINT
+        raise NoAudioDeviceError(
+            f"No microphone or speaker found: the PortAudio library is missing ({exc})."
         ) from exc
     module: ModuleType = sounddevice
     return module
@@ -66,7 +64,7 @@ def list_devices() -> list[DeviceInfo]:
         raw: Any = sd.query_devices()
         apis: Any = sd.query_hostapis()
     except sd.PortAudioError as exc:
-        raise AudioError(f"No microphone or speaker found: {exc}. {NO_DEVICE_HINT}") from exc
+        raise NoAudioDeviceError(f"No microphone or speaker found: {exc}.") from exc
     default_in, default_out = (int(i) for i in sd.default.device)
     return [
         DeviceInfo(
@@ -103,8 +101,8 @@ def resolve(sd: ModuleType, device: Device, kind: str) -> Port:
     except (sd.PortAudioError, ValueError) as exc:
         role = "microphone" if kind == "input" else "speaker"
         which = f"'{device}'" if device is not None else "default"
-        raise AudioError(
-            f"No microphone or speaker found: no {which} {role} ({exc}). {NO_DEVICE_HINT}"
+        raise NoAudioDeviceError(
+            f"No microphone or speaker found: no {which} {role} ({exc})."
         ) from exc
     check = sd.check_input_settings if kind == "input" else sd.check_output_settings
     index = int(info["index"])
@@ -115,7 +113,7 @@ def resolve(sd: ModuleType, device: Device, kind: str) -> Port:
             except sd.PortAudioError:
                 continue
             return Port(index, str(info["name"]), rate, channels)
-    raise AudioError(f"{info['name']}: accepts no usable sample rate for {kind}. {NO_DEVICE_HINT}")
+    raise NoAudioDeviceError(f"{info['name']}: accepts no usable sample rate for {kind}.")
 
 
 class Recorder:

@@ -56,9 +56,9 @@ def client_context(client: ClientTurn | None, language: str) -> ClientContext:
     text = " ".join((client.text, *client.cues))
     return ClientContext(
         content_forms(text, language),
-        feeling_words(tokens(text), lexicon(language)),
+        feeling_words(tokens(text, language), lexicon(language)),
         client.state.emotion,
-        tokens(client.text),
+        tokens(client.text, language),
     )
 
 

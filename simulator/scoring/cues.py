@@ -25,7 +25,7 @@ def client_cues(client: ClientTurn) -> tuple[Cue, ...]:
     if client.cues:
         return tuple(Cue(c, content_forms(c, lang) or forms(tokens(c), lang)) for c in client.cues)
     lex = lexicon(lang)
-    toks = tokens(client.text)
+    toks = tokens(client.text, lang)
     feelings = [t for t in toks if feeling_words((t,), lex)]
     cues = [Cue(t, forms((t,), lang)) for t in dict.fromkeys(feelings)]
     seen = {c.text for c in cues}

@@ -33,7 +33,7 @@ _WARM_ACTS = frozenset({"simple_reflection", "complex_reflection", "summary", "o
 
 def asked_for_advice(client: ClientTurn) -> bool:
     """True when the client's line asks what to do (advice is then solicited)."""
-    toks = tokens(client.text)
+    toks = tokens(client.text, client.language)
     return bool(find_terms(lexicon(client.language).words("advice_requests"), toks))
 
 
@@ -43,7 +43,7 @@ def _reaction(acts: tuple[Act, ...], client: ClientTurn) -> Evidence | None:
     for act in acts:
         if act.kind not in _WARM_ACTS:
             continue
-        toks = tokens(act.text)
+        toks = tokens(act.text, lex.language)
         for term in feeling_words(toks, lex):
             group = emotion_of(term, lex)
             if group == client.state.emotion and group not in _NEUTRAL_EMOTIONS:
@@ -76,7 +76,7 @@ def _exploration(acts: tuple[Act, ...], client: ClientTurn) -> Evidence | None:
     for act in acts:
         if act.kind != "open_question":
             continue
-        toks = tokens(act.text)
+        toks = tokens(act.text, lang)
         personal = shared_forms(content_forms(act.text, lang), client_forms) or feeling_words(
             toks, lex, ("generic",)
         )

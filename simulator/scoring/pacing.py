@@ -43,11 +43,6 @@ def find_fillers(text_tokens: tuple[str, ...], language: str) -> tuple[str, ...]
     return tuple(found)
 
 
-def count_fillers(text_tokens: tuple[str, ...], language: str) -> int:
-    """How many fillers ``text_tokens`` holds."""
-    return len(find_fillers(text_tokens, language))
-
-
 def pacing_metrics(
     words: tuple[Word, ...],
     language: str,

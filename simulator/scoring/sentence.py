@@ -76,7 +76,7 @@ def strip_discourse(toks: tuple[str, ...], lex: Lexicon) -> tuple[str, ...]:
 
 def parse(text: str, lex: Lexicon) -> Sentence:
     """Tokenise a sentence and count its persons."""
-    toks = tokens(text)
+    toks = tokens(text, lex.language)
     core = strip_discourse(toks, lex)
     n1, n2 = person(core, lex)
     return Sentence(text, toks, core, n1, n2, text.rstrip().endswith("?"))
@@ -160,7 +160,7 @@ def main_clause(s: Sentence, lex: Lexicon) -> tuple[str, ...]:
     "Mike, if you don't mind me asking, what would you do?" is skipped, and so is a trailing
     opinion tag ("What else would help, do you think?" stays open).
     """
-    clauses = [strip_discourse(tokens(c), lex) for c in _CLAUSE_RE.split(s.text)]
+    clauses = [strip_discourse(tokens(c, lex.language), lex) for c in _CLAUSE_RE.split(s.text)]
     tags = set(lex.words("opinion_tags"))
     asking = [c for c in clauses if c and " ".join(c).strip(" ?") not in tags and (
         starts_with(lex.words("open_starts"), c) or _closed_start(c, lex))]

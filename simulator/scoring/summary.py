@@ -117,7 +117,13 @@ def summary_to_dict(summary: SessionSummary) -> dict[str, object]:
         "reflections": summary.reflections,
         "questions": summary.questions,
         "measures": {
-            m.name: {"value": m.value, "fair": m.fair, "good": m.good, "band": m.band}
+            m.name: {
+                "value": m.value,
+                "fair": m.fair,
+                "good": m.good,
+                "band": m.band,
+                "higher_is_better": m.higher_is_better,
+            }
             for m in summary.measures
         },
     }

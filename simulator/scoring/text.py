@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any, cast
@@ -25,12 +25,15 @@ class Lexicon:
     """One language's word lists, loaded from ``lexicon/<lang>.yaml``."""
 
     language: str
-    data: Mapping[str, Any]
+    data: Mapping[str, Any] = field(hash=False, compare=False)
 
     def words(self, key: str) -> tuple[str, ...]:
-        """Return the flat word or phrase list stored under ``key`` (empty if absent)."""
-        value = self.data.get(key, ())
-        return tuple(str(v).lower() for v in value)
+        """Return the flat word or phrase list stored under ``key`` (empty if absent).
+
+        Finnish phrases are given in standard forms ("en mä tiiä" reads "en minä tiedä"), as
+        ``tokens`` gives them for a language.
+        """
+        return _lexicon_words(self, key)
 
     def section(self, key: str) -> Mapping[str, Any]:
         """Return the mapping stored under ``key`` (empty if absent)."""
@@ -65,11 +68,52 @@ _STUTTER_RE = re.compile(r"\b([^\W_]+(?:['’][^\W_]+)?)(?:-\1\b)+", re.UNICODE)
 _FALSE_START_RE = re.compile(r"\b([^\W\d_]{1,4})-(?=\1[^\W_])", re.UNICODE)
 
 
-def tokens(text: str) -> tuple[str, ...]:
-    """Lower-case word tokens; apostrophes normalised, stutters (you-you, wh-what) collapsed."""
+def tokens(text: str, language: str | None = None) -> tuple[str, ...]:
+    """Lower-case word tokens; apostrophes normalised, stutters (you-you, wh-what) collapsed.
+
+    With ``language`` "fi", spoken forms are given in standard Finnish (``standard_fi``).
+    """
     low = _STUTTER_RE.sub(r"\1", text.lower())
     low = _STUTTER_RE.sub(r"\1", _FALSE_START_RE.sub("", low))
-    return tuple(t.replace("’", "'") for t in _TOKEN_RE.findall(low))
+    toks = tuple(t.replace("’", "'") for t in _TOKEN_RE.findall(low))
+    if language is None or norm_lang(language) != "fi":
+        return toks
+    return tuple(w for t in toks for w in standard_fi(t).split())
+
+
+@cache
+def _lexicon_words(lex: Lexicon, key: str) -> tuple[str, ...]:
+    words = tuple(str(v).lower() for v in lex.data.get(key, ()))
+    if lex.language != "fi" or key == "spoken":
+        return words
+    return tuple(" ".join(standard_fi(w) for w in phrase.split()) for phrase in words)
+
+
+_FI_SPOKEN_ENDINGS = (("nu", "nut"), ("ny", "nyt"), ("is", "isi"), ("ks", "ko"), ("ks", "kö"))
+
+
+@cache
+def standard_fi(word: str) -> str:
+    """The standard Finnish form of a lower-case spoken word ("oot" -> "olet"), else the word.
+
+    Listed forms come from the lexicon's ``spoken`` map (possibly two words: "ootsä" ->
+    "oletko sinä"); a word ending in -nu/-ny, -is or -ks becomes -nut/-nyt, -isi or -ko/-kö
+    when the lemmatiser reads that form as a verb and the spoken one as nothing else.
+    """
+    listed = lexicon("fi").data.get("spoken", {}).get(word)
+    if listed is not None:
+        return str(listed)
+    if len(word) < 4 or "*" in word:
+        return word
+    for spoken, standard in _FI_SPOKEN_ENDINGS:
+        if word.endswith(spoken):
+            candidate = word[: -len(spoken)] + standard
+            verb, own = lemma(candidate, "fi"), lemma(word, "fi")
+            if verb != candidate and verb.endswith(("a", "ä")) and own in (word, verb):
+                return candidate
+            if spoken in ("nu", "ny") and own != word and own.endswith(("a", "ä")):
+                return candidate  # "nukkunu": read as the verb nukkua already
+    return word
 
 
 @cache
@@ -126,7 +170,7 @@ def forms(words: Iterable[str], language: str) -> tuple[Form, ...]:
 def content_forms(text: str, language: str) -> tuple[Form, ...]:
     """Forms of the content words of ``text`` (stop words and very short words dropped)."""
     stop = set(lexicon(language).words("stopwords"))
-    kept = [t for t in tokens(text) if t not in stop and len(t) >= 3 and not t.isdigit()]
+    kept = [t for t in tokens(text, language) if t not in stop and len(t) >= 3 and not t.isdigit()]
     return forms(kept, language)
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
-import os
 import sys
 from pathlib import Path
 from types import ModuleType
+
+from support.shared import shared_dir
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -25,5 +26,4 @@ def load_benchmark(name: str) -> ModuleType:
 
 def annomi_dir() -> Path:
     """Where AnnoMI lives: $VOICE_ROLEPLAY_SHARED/data/annomi or ../shared/data/annomi."""
-    shared = os.environ.get("VOICE_ROLEPLAY_SHARED")
-    return (Path(shared) if shared else REPO.parent / "shared") / "data" / "annomi"
+    return shared_dir() / "data" / "annomi"

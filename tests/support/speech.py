@@ -1,4 +1,4 @@
-"""Real speech for tests at 16 kHz: espeak-ng sentences and the human clips in /work/shared."""
+"""Real speech for tests at 16 kHz: espeak-ng sentences and the human clips in ../shared."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 from simulator.audio import Audio, Samples, read_audio
+from support.shared import shared_file
 
 RATE = 16_000  # Hz, the end-pointer's rate
-HUMAN_CLIPS = Path("/work/shared/audio")
 LOUD = 0.02  # a sample above this magnitude is part of a word, not the silence around it
 
 
@@ -30,10 +30,7 @@ def espeak(text: str, voice: str = "en") -> Audio:
 
 def human(name: str) -> Audio:
     """A recorded human clip at 16 kHz, skipping if the shared clips are not on this machine."""
-    path = HUMAN_CLIPS / name
-    if not path.is_file():
-        pytest.skip(f"{path} is not on this machine")
-    return read_audio(path).resampled(RATE)
+    return read_audio(shared_file("audio", name)).resampled(RATE)
 
 
 def trimmed(samples: Samples) -> Samples:
