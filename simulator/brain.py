@@ -4,10 +4,10 @@ The rules in ``simulator.dialogue`` decide the client's inner state (emotion, tr
 brain only chooses the words. The scripted brain looks for the persona's topics in the reply
 (the children, the money, the letter...): first by the topic's own words, matched by stem;
 then, if none is named outright and a sentence encoder is given, by meaning (the reply's
-embedding against each topic's words). A line of the current stage tagged with a topic the
-trainee raised is said first. A question that names a topic of an earlier stage is answered
-with that stage's line; a question about a topic whose lines all lie in a later stage gets one
-of the persona's deflections, then the stage's line.
+embedding against each topic's words). A question that names a topic is answered first: with
+a line of the current stage tagged with it, else of an earlier stage; a question about a topic
+whose lines all lie in a later stage gets one of the persona's deflections, then the stage's
+line. Otherwise a line of the current stage tagged with a topic the reply raised is said.
 With no topic found, the choice is the rules' own (a seeded rotation through the stage).
 """
 
@@ -67,20 +67,27 @@ class ScriptedBrain:
         """The line the client says next in ``state``, after hearing ``heard``."""
         fallback = pick_line(persona, state.stage, turn, seed)
         raised = tuple(self.raised(persona, heard.text))
-        found = _tagged(stage_lines(persona, state.stage), raised)
+        asked = _asked(persona, heard.acts)
+        if asked:  # a question is answered first: now, from an earlier stage, or put off
+            for stage in range(state.stage, -1, -1):
+                found = _tagged(_fresh(persona.stages[stage].lines, heard), asked)
+                if found:
+                    return Choice(_rotate(found, persona, stage, turn, seed), raised)
+            early = [t for t in asked if _first_stage(persona, t) > state.stage]
+            if early and persona.deflections:
+                pick = random.Random(f"{persona.id}|{seed}|{turn}|deflection")
+                deflection = pick.choice(persona.deflections)
+                said = Line(text=f"{deflection} {fallback.text}", cues=fallback.cues)
+                return Choice(said, raised, deflected=True)
+        found = _tagged(_fresh(stage_lines(persona, state.stage), heard), raised)
         if found:
             return Choice(_rotate(found, persona, state.stage, turn, seed), raised)
-        asked = _asked(persona, heard.acts)
-        for stage in range(state.stage - 1, -1, -1):  # asked again about what was said before
-            found = _tagged(persona.stages[stage].lines, asked)
-            if found:
-                return Choice(_rotate(found, persona, stage, turn, seed), raised)
-        early = [t for t in asked if _first_stage(persona, t) > state.stage]
-        if early and persona.deflections:
-            deflection = persona.deflections[(seed + turn) % len(persona.deflections)]
-            said = Line(text=f"{deflection} {fallback.text}", cues=fallback.cues)
-            return Choice(said, raised, deflected=True)
         return Choice(fallback, raised)
+
+
+def _fresh(lines: Sequence[Line], heard: Heard) -> list[Line]:
+    """The lines other than the one the client has just said."""
+    return [line for line in lines if not heard.said or line.text not in heard.said]
 
 
 def _tagged(lines: Sequence[Line], raised: Sequence[str]) -> list[Line]:

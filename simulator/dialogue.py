@@ -294,11 +294,14 @@ def respond(
         return Step(new, None, outcome, rng.choice(closing))
     line = pick_line(persona, new.stage, turn_index + 1, seed)
     raised: tuple[str, ...] = ()
+    deflected = False
     if brain is not None and heard is not None:
         choice = brain.choose(persona, new, heard, turn_index + 1, seed)
-        line, raised = choice.line, choice.raised
+        line, raised, deflected = choice.line, choice.raised, choice.deflected
     text = line.text
-    kind = reaction_kind(persona, (act.kind for act in scores.acts), new.stage > state.stage)
+    # A client putting a question off does not first say "Yes, that's it" to the reply.
+    opened = new.stage > state.stage and not deflected
+    kind = reaction_kind(persona, (act.kind for act in scores.acts), opened)
     if kind is not None:
         text = f"{_pick_reaction(persona, kind, turn_index + 1, seed)} {text}"
     return Step(new, _turn(persona, new, text, line, raised), None, None)

@@ -53,6 +53,7 @@ class Heard:
 
     text: str
     acts: tuple[Act, ...] = ()
+    said: str = ""  # the client's line the reply answered (not said again straight away)
 
 
 @dataclass(frozen=True)

@@ -244,8 +244,9 @@ def iter_session(
         if not line.streaming:
             write_wav(client_path, line.whole())
         yield ClientLine(index, turn, client_path)
-        # The yield line in this turn's voice, made once per voice (intensity to a tenth).
-        yield_voice = replace(voice, intensity=round(voice.intensity, 1))
+        # "Sorry — go on." in this turn's voice, made once per emotion (not per intensity), so
+        # that making it rarely delays the line.
+        yield_voice = replace(voice, intensity=0.5)
         if yield_voice not in yield_audio:
             yield_audio[yield_voice] = synthesizer.synthesize(yield_line(persona), yield_voice)
         audio_io.play(line.first, yield_audio[yield_voice], line.rest)
@@ -278,7 +279,7 @@ def iter_session(
         feedback = give_feedback(turn, scores)
         all_scores.append(scores)
         client_speech_s.append(client_audio.duration)
-        heard = Heard(transcript.text, scores.acts)
+        heard = Heard(transcript.text, scores.acts, turn.text)
         step = respond(persona, index, turn.state, scores, seed, heard=heard, brain=brain)
         state = step.state
         exchange = Exchange(

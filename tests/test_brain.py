@@ -108,7 +108,7 @@ def simulate(capsys: pytest.CaptureFixture[str], *args: str) -> list[dict[str, A
     return [r for r in records if r["type"] == "exchange"]
 
 
-@pytest.mark.parametrize("persona_id", ["en-angry-caller", "fi-oma-valinta", "nl-weduwnaar"])
+@pytest.mark.parametrize("persona_id", ["en-shop-counter", "fi-oma-valinta", "nl-weduwnaar"])
 def test_simulated_session_answers_the_topics_raised(
     capsys: pytest.CaptureFixture[str], persona_id: str
 ) -> None:

@@ -311,7 +311,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         transcript = Transcript.from_text(reply, persona.language)
         scores = score_exchange(turn, transcript)
         feedback = give_feedback(turn, scores)
-        heard = Heard(reply, scores.acts)
+        heard = Heard(reply, scores.acts, turn.text)
         step = respond(persona, index, turn.state, scores, args.seed, heard=heard, brain=brain)
         if args.json:
             exchange = Exchange(index, turn, transcript, scores, feedback, step.state)
