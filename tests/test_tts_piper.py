@@ -143,5 +143,5 @@ def test_demo_runs_with_espeak_where_piper_is_absent(tmp_path: Path, tts: str) -
     assert run.returncode == 0, run.stderr
     assert "Session over" in run.stdout
     assert ("Piper is not installed" in run.stderr) == (tts == "piper")
-    clips = sorted((tmp_path / "s").glob("*-client.wav"))
+    clips = sorted((tmp_path / "s").glob("*/*-client.wav"))
     assert clips and all(read_audio(clip).rms() > 0.01 for clip in clips)
