@@ -30,8 +30,10 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from simulator.ports import TextEncoder  # noqa: E402
 from simulator.scoring import classify_acts  # noqa: E402
 from simulator.scoring.acts import question_form  # noqa: E402
+from simulator.scoring.hybrid import classify_acts_hybrid  # noqa: E402
 from simulator.types import Act, ClientTurn, EmotionalState  # noqa: E402
 
 MAIN = ("question", "reflection", "therapist_input", "other")
@@ -160,10 +162,18 @@ def report(name: str, gold: Sequence[str], pred: Sequence[str], labels: Sequence
     return k
 
 
-def classify_all(utts: Sequence[Utterance]) -> list[tuple[Act, ...]]:
-    """Acts of every utterance, with the client's previous line as context."""
+def classify_all(
+    utts: Sequence[Utterance], encoder: TextEncoder | None = None
+) -> list[tuple[Act, ...]]:
+    """Acts of every utterance, with the client's previous line as context.
+
+    With an ``encoder`` the hybrid scorer classifies (rules + learned heads), else the rules.
+    """
     calm = EmotionalState("calm", 0.5)
-    return [classify_acts(u.text, "en", ClientTurn(u.client, calm, (), "en")) for u in utts]
+    if encoder is None:
+        return [classify_acts(u.text, "en", ClientTurn(u.client, calm, (), "en")) for u in utts]
+    return [classify_acts_hybrid(u.text, "en", ClientTurn(u.client, calm, (), "en"), (), encoder)
+            for u in utts]
 
 
 def fit_order(utts: Sequence[Utterance], acts: Sequence[tuple[Act, ...]]) -> tuple[str, ...]:
@@ -238,7 +248,9 @@ def subtype_reflection(acts: Sequence[Act]) -> str:
     return "complex" if kinds & {"complex_reflection", "summary"} else "simple"
 
 
-def run_annomi(folder: Path, half: str = "odd", errors: int = 0) -> dict[str, float]:
+def run_annomi(
+    folder: Path, half: str = "odd", errors: int = 0, encoder: TextEncoder | None = None
+) -> dict[str, float]:
     """Score every therapist utterance; fit on even transcripts, report ``half``.
 
     ``half="odd"`` (the default) gives the held-out figures. ``half="even"`` reports on the
@@ -246,7 +258,7 @@ def run_annomi(folder: Path, half: str = "odd", errors: int = 0) -> dict[str, fl
     per task be printed, so the held-out utterances are never read while rules are written.
     """
     utts = load_annomi(folder)
-    acts = classify_all(utts)
+    acts = classify_all(utts, encoder)
     train = [i for i, u in enumerate(utts) if u.transcript % 2 == 0]
     test = [i for i, u in enumerate(utts) if u.transcript % 2 == (1 if half == "odd" else 0)]
     order = fit_order([utts[i] for i in train], [acts[i] for i in train])
@@ -293,14 +305,17 @@ def load_testset(name: str) -> list[dict[str, str]]:
         return list(yaml.safe_load(f)["items"])
 
 
-def testset_accuracy(lang: str, suffix: str = "") -> tuple[float, list[tuple[str, str, str]]]:
+def testset_accuracy(
+    lang: str, suffix: str = "", encoder: TextEncoder | None = None
+) -> tuple[float, list[tuple[str, str, str]]]:
     """Share of test sentences whose single act matches the label, and the misses."""
     items = load_testset(lang + suffix)
     misses = []
     for item in items:
         client = ClientTurn(item["client"], EmotionalState(item.get("emotion", "calm"), 0.7),  # type: ignore[arg-type]
                             (), lang)  # type: ignore[arg-type]
-        acts = classify_acts(item["reply"], lang, client)
+        acts = (classify_acts(item["reply"], lang, client) if encoder is None
+                else classify_acts_hybrid(item["reply"], lang, client, (), encoder))
         got = acts[0].kind if len(acts) == 1 else "+".join(a.kind for a in acts)
         if got != item["act"]:
             misses.append((item["act"], got, item["reply"]))
@@ -319,6 +334,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         "fitting half, for development")
     parser.add_argument("--errors", type=int, default=0, metavar="N",
                         help="with --half even: print N misclassified utterances per confusion")
+    parser.add_argument("--hybrid", action="store_true",
+                        help="classify with the hybrid scorer (rules + learned heads trained on "
+                        "even transcripts) instead of the rules alone")
     args = parser.parse_args(argv)
     if args.errors and args.half != "even":
         parser.error("--errors reads utterances; use it with --half even only")
@@ -331,8 +349,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     start = time.perf_counter()
     folder = shared_dir() / "data" / "annomi"
     ok = True
+    encoder = None
+    if args.hybrid:
+        from embedcache import cached_encoder
+
+        encoder = cached_encoder()
+    print(f"scorer: {'hybrid (rules + learned heads)' if args.hybrid else 'rules alone'}")
     if (folder / "AnnoMI-simple.csv").exists():
-        kappas = run_annomi(folder, args.half, args.errors)
+        kappas = run_annomi(folder, args.half, args.errors, encoder)
         ok = kappas["main"] >= 0.60
     else:
         print(f"AnnoMI not found in {folder}; set VOICE_ROLEPLAY_SHARED", file=sys.stderr)
@@ -342,7 +366,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"\n== team test set, {title} (one act per sentence)")
         accs = {}
         for lang in ("en", "fi", "nl"):
-            acc, misses = testset_accuracy(lang, suffix)
+            acc, misses = testset_accuracy(lang, suffix, encoder)
             accs[lang] = acc
             print(f"{lang}: accuracy {acc:.3f} on {len(load_testset(lang + suffix))} sentences")
             for want, got, text in misses if args.verbose else []:
@@ -350,6 +374,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         set_gap = accs["en"] - min(accs["fi"], accs["nl"])
         gap = max(gap, set_gap)
         print(f"largest gap behind English: {set_gap * 100:.1f} points (limit 10)")
+    if encoder is not None:
+        encoder.save()
     print(f"\n({time.perf_counter() - start:.1f} s)")
     return 0 if ok and gap <= 0.10 else 1
 

@@ -35,6 +35,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from simulator.ports import TextEncoder  # noqa: E402
 from simulator.scoring import REFLECTION_ACTS, score_exchange, summarize_session  # noqa: E402
 from simulator.types import ClientTurn, EmotionalState, Scores, Transcript  # noqa: E402
 
@@ -151,10 +152,11 @@ def expert_figures(s: Session) -> Figures:
     }
 
 
-def score_session(s: Session) -> list[Scores]:
+def score_session(s: Session, encoder: TextEncoder | None = None) -> list[Scores]:
     """Score every therapist utterance against the client's most recent line."""
     return [
-        score_exchange(ClientTurn(client, CLIENT_STATE, (), "en"), Transcript.from_text(text, "en"))
+        score_exchange(ClientTurn(client, CLIENT_STATE, (), "en"),
+                       Transcript.from_text(text, "en"), encoder=encoder)
         for client, text in s.exchanges
     ]
 
@@ -269,9 +271,9 @@ class Result:
         return [compare(n, hib, data, resamples, seed) for n, hib in names.items()]
 
 
-def evaluate(sessions: Sequence[Session]) -> Result:
+def evaluate(sessions: Sequence[Session], encoder: TextEncoder | None = None) -> Result:
     """Score every transcript and collect both sets of figures (the slow part)."""
-    scored = [score_session(s) for s in sessions]
+    scored = [score_session(s, encoder) for s in sessions]
     scorer = tuple(scorer_figures(s, x) for s, x in zip(sessions, scored, strict=True))
     utterances = tuple(
         (s.high, main, x.listening, x.empathy)
@@ -317,6 +319,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="all = every transcript, then the odd ones (default); even = only the "
         "even-numbered transcripts, for development (the odd ones are never scored)",
     )
+    parser.add_argument("--hybrid", action="store_true",
+                        help="score with the hybrid scorer (rules + learned heads; sentence "
+                        "embeddings cached, see embedcache.py) instead of the rules alone")
     args = parser.parse_args(argv)
     if not (args.data / "AnnoMI-full.csv").exists():
         print(
@@ -327,7 +332,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     sessions = load_sessions(args.data)
     if args.half == "even":
         sessions = [s for s in sessions if s.transcript % 2 == 0]
-    result = evaluate(sessions)
+    encoder = None
+    if args.hybrid:
+        from embedcache import cached_encoder
+
+        encoder = cached_encoder()
+    result = evaluate(sessions, encoder)
+    if encoder is not None:
+        encoder.save()
+    print(f"scorer: {'hybrid (rules + learned heads)' if args.hybrid else 'rules alone'}")
     n_utt = sum(len(s.exchanges) for s in sessions)
     print(
         f"AnnoMI: {len(sessions)} transcripts ({sum(s.high for s in sessions)} high, "

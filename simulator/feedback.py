@@ -1,22 +1,40 @@
-"""Feedback after each exchange: one thing that worked, up to two to try, in the client's language.
+"""Feedback after each exchange, harm first: what to change before anything that worked.
 
-Each suggestion carries an example phrasing built from this client's own words and actual
-feeling (``simulator.scoring.phrasing``), addressed as the persona wants (Dutch "je" or "u");
-the wording lives in ``lexicon/feedback_<lang>.yaml``.
+Order of checks, the same in every language:
+
+1. The transcript: when Whisper was unsure (``Scores.transcript``) the trainee hears "I couldn't
+   make that out clearly" with the doubtful words marked, and gets no praise and no advice built
+   on words that may be invented; a reply in another language than the client's is named.
+2. A risk cue the reply did not ask about: the fixed safeguarding prompt comes first.
+3. A harmful act (judgement, deflection, ...): its correction comes next, and nothing is praised.
+4. Praise ("What worked") only when no harm is possible and the scorer is confident in the act
+   it praises: its ``Act.confidence`` and the evidence that makes it good.
+
+Each suggestion carries an example reply: the persona line's own (trainer-written), else one
+built from this client's words that the tool itself scores as the move, with no harm
+(``simulator.suggestions``), else the move and its content named without a full sentence.
+Dutch examples say "je" or "u" as the trainee did. The wording lives in
+``lexicon/feedback_<lang>.yaml`` and ``lexicon/risk_<lang>.yaml``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections import Counter
+from dataclasses import replace
 
 from simulator.scoring.empathy import asked_for_advice
 from simulator.scoring.perspective import feedback_texts
-from simulator.scoring.phrasing import example_deflection, example_open_question, example_reflection
-from simulator.types import Act, ActKind, ClientTurn, Evidence, Feedback, Scores
+from simulator.scoring.phrasing import example_deflection
+from simulator.scoring.risk import risk_praise, risk_prompt
+from simulator.scoring.transcript import check_transcript
+from simulator.suggestions import choose_example, trainee_address
+from simulator.types import Act, ActKind, ClientTurn, Evidence, Feedback, Scores, Transcript
 
 MAX_SUGGESTIONS = 2
 MAX_QUOTE_WORDS = 18  # longer praised sentences are shortened with an ellipsis
-# Which act earns praise first: the one that shows the deepest listening.
+# Which act earns praise first: the one that shows the deepest listening. A bare encourager
+# ("Okay.") is never praised: it cannot be told from a dismissive one by its words.
 PRAISE_ORDER: tuple[ActKind, ...] = (
     "complex_reflection",
     "summary",
@@ -25,7 +43,6 @@ PRAISE_ORDER: tuple[ActKind, ...] = (
     "affirmation",
     "emphasizing_autonomy",
     "seeking_collaboration",
-    "encourager",
 )
 # The harmful acts, most harmful first: the first found becomes the first suggestion.
 HARM_ORDER: tuple[ActKind, ...] = (
@@ -36,7 +53,18 @@ HARM_ORDER: tuple[ActKind, ...] = (
     "advice",
     "self_disclosure",
 )
-PRAISE_MIN_EMPATHY = 20  # no praise for a reply that is harmful overall
+# Suggestions that ask to name the feeling: their example must name one.
+FEELING_KEYS = frozenset({"feeling", "reassurance"})
+PRAISE_MIN_SCORE = 41  # both listening and empathy at least "partly" (docs/scoring.md)
+PRAISE_CONFIDENCE = 0.7  # the least act confidence that earns praise
+# The evidence that backs each praised act when the scorer gives no confidence.
+_BACKING: dict[ActKind, tuple[str, ...]] = {
+    "complex_reflection": ("picked up the client's cues", "named the client's feeling"),
+    "summary": ("picked up the client's cues",),
+    "simple_reflection": ("picked up the client's cues", "named the client's feeling"),
+    "open_question": ("open question about the client's experience",
+                      "picked up the client's cues"),
+}
 
 
 def _quote(text: str) -> str:
@@ -46,30 +74,54 @@ def _quote(text: str) -> str:
     return " ".join(words[:MAX_QUOTE_WORDS]).rstrip(",;:") + "…"
 
 
-def _praise(acts: tuple[Act, ...], scores: Scores, texts: dict[str, str]) -> str | None:
-    if scores.empathy < PRAISE_MIN_EMPATHY and scores.listening < PRAISE_MIN_EMPATHY:
+def confident(act: Act, scores: Scores) -> bool:
+    """Whether the scorer is sure enough of ``act`` to praise it.
+
+    The act's calibrated confidence must reach PRAISE_CONFIDENCE, and the scores must hold what
+    makes the act good (for a reflection: the client's cues picked up or their feeling named).
+    """
+    if act.confidence < PRAISE_CONFIDENCE:
+        return False
+    backing = _BACKING.get(act.kind)
+    return backing is None or any(_has(scores.evidence, "", b) for b in backing)
+
+
+def _praise(scores: Scores, texts: dict[str, str]) -> str | None:
+    if scores.listening < PRAISE_MIN_SCORE or scores.empathy < PRAISE_MIN_SCORE:
         return None
     for kind in PRAISE_ORDER:
-        act = next((a for a in acts if a.kind == kind), None)
-        if act is not None:
+        act = next((a for a in scores.acts if a.kind == kind), None)
+        if act is not None and confident(act, scores):
             return texts["praise_lead"] + texts[f"praise.{kind}"].format(quote=_quote(act.text))
     return None
 
 
 def _has(evidence: tuple[Evidence, ...], score: str, needle: str) -> bool:
-    return any(e.score == score and needle in e.reason for e in evidence)
+    return any((not score or e.score == score) and needle in e.reason for e in evidence)
 
 
-def _needs(client: ClientTurn, scores: Scores) -> list[str]:
-    """Suggestion keys in order of importance for this reply."""
-    kinds = {a.kind for a in scores.acts}
-    ev = scores.evidence
+def harm_keys(client: ClientTurn, scores: Scores) -> list[str]:
+    """The possible harms of this reply, most serious first ("risk", then the harmful act)."""
     keys: list[str] = []
+    if scores.risk is not None and not scores.risk.asked:
+        keys.append("risk")
+    kinds = {a.kind for a in scores.acts}
     for harm in HARM_ORDER:
         if harm in kinds:
             solicited = harm == "advice" and asked_for_advice(client)
             keys.append("advice_solicited" if solicited else harm)
             break
+    else:
+        if scores.harm_flagged:
+            keys.append("possible_harm")  # the harm head: harmful as a whole, no harmful act
+    return keys
+
+
+def _needs(client: ClientTurn, scores: Scores) -> list[str]:
+    """Suggestion keys in order of importance for this reply: possible harms first."""
+    kinds = {a.kind for a in scores.acts}
+    ev = scores.evidence
+    keys = harm_keys(client, scores)
     reflected = kinds & {"simple_reflection", "complex_reflection", "summary"}
     deep = kinds & {"complex_reflection", "summary"}
     if _has(ev, "listening", "none of the client's cues") and not deep:
@@ -101,25 +153,88 @@ def _pacing_needs(ev: tuple[Evidence, ...]) -> list[str]:
     return [key for e in worst for needle, key in rules if needle in e.reason]
 
 
-def _flatten(language: str) -> dict[str, str]:
-    raw = feedback_texts(language)
+def _flatten(client: ClientTurn) -> dict[str, str]:
+    raw = feedback_texts(client.language)
     flat = {k: str(v) for k, v in raw.items() if isinstance(v, str)}
-    for section in ("praise", "suggestions"):
+    for section in ("praise", "suggestions", "notices", "language_names", "hint"):
         flat.update({f"{section}.{k}": str(v) for k, v in raw[section].items()})
+    if client.address == "formal":
+        flat.update({f"notices.{k}": str(v) for k, v in (raw.get("formal_notices") or {}).items()})
     return flat
 
 
-def give_feedback(client: ClientTurn, scores: Scores) -> Feedback:
-    """Short, kind, concrete feedback on one exchange, in the persona's language."""
-    texts = _flatten(client.language)
-    examples: dict[str, Callable[[ClientTurn], str]] = {
-        "reflection": example_reflection,
-        "open_question": example_open_question,
-        "deflection": example_deflection,
-    }
-    used: set[str] = set()
-    suggestions: list[str] = []
-    keys = _needs(client, scores)
+def mark_doubtful(text: str, doubtful: tuple[str, ...]) -> str:
+    """The text with each doubtful word in brackets: "U bent [4], [4], [4]"."""
+    if not doubtful:
+        return text
+    wanted = {w.lower() for w in doubtful}
+
+    def mark(m: re.Match[str]) -> str:
+        return f"[{m.group(0)}]" if m.group(0).lower() in wanted else m.group(0)
+
+    return re.sub(r"[\w'’-]+", mark, text)
+
+
+def _notice(scores: Scores, reply: Transcript | None, texts: dict[str, str],
+            language: str) -> str | None:
+    check = scores.transcript
+    if check is None:
+        return None
+    if not check.reliable:
+        text = reply.text if reply is not None else " ".join(a.text for a in scores.acts)
+        return texts["notices.unclear"].format(marked=_quote(mark_doubtful(text, check.doubtful)))
+    if check.other_language is not None:
+        return texts["notices.other_language"].format(
+            reply_language=texts[f"language_names.{check.other_language}"],
+            client_language=texts[f"language_names.{language}"],
+        )
+    return None
+
+
+def say_again(reply: Transcript, client: ClientTurn) -> str | None:
+    """When the transcript is unclear: the offer to say it again, with the doubtful words marked."""
+    check = check_transcript(reply, client.language)
+    if check.reliable:
+        return None
+    marked = _quote(mark_doubtful(reply.text, check.doubtful))
+    return _flatten(client)["notices.say_again"].format(marked=marked)
+
+
+def _example_slot(name: str) -> re.Pattern[str]:
+    """The end of a template that quotes the example: "Try: “{reflection}”"."""
+    return re.compile(r"\s*(?:\S+:)?\s*[“”‘„«\"]\{" + name + r"\}[”’»\"]\s*$")
+
+
+def _hint(template: str, name: str, client: ClientTurn, texts: dict[str, str]) -> str:
+    """The suggestion without a full example: the move and its content named instead."""
+    heading = _example_slot(name).sub("", template).rstrip(" :")
+    heading = heading if heading.endswith((".", "!", "?")) else heading + "."
+    if client.cues:
+        return f"{heading} {texts[f'hint.{name}'].format(cue=client.cues[0])}"
+    return f"{heading} {texts[f'hint.{name}_plain']}"
+
+
+def give_feedback(client: ClientTurn, scores: Scores, reply: Transcript | None = None,
+                  used: Counter[str] | None = None) -> Feedback:
+    """Short, kind, concrete feedback on one exchange, harm first, in the persona's language.
+
+    ``used`` counts the example replies suggested so far in the session (updated here), so
+    one wording comes back at most twice in a session.
+    """
+    texts = _flatten(client)
+    notice = _notice(scores, reply, texts, client.language)
+    risk = scores.risk
+    prompt = [risk_prompt(risk, client)] if risk is not None and not risk.asked else []
+    if notice is not None:
+        # The words may be invented or not the client's language: only the safety prompt holds.
+        return Feedback(praise=None, suggestions=tuple(prompt), notice=notice)
+    said = reply.text if reply is not None else " ".join(a.text for a in scores.acts)
+    used = Counter() if used is None else used
+    address = trainee_address(said, client)
+    names = ("reflection", "open_question", "deflection")
+    shown: set[str] = set()
+    suggestions: list[str] = list(prompt)
+    keys = [k for k in _needs(client, scores) if k != "risk"]
     # Merging "cues" and "feeling": one reflection example shows both.
     if "cues" in keys and "feeling" in keys:
         keys.remove("cues")
@@ -127,9 +242,26 @@ def give_feedback(client: ClientTurn, scores: Scores) -> Feedback:
         if len(suggestions) >= MAX_SUGGESTIONS:
             break
         template = texts[f"suggestions.{key}"]
-        needed = [name for name in examples if "{" + name + "}" in template]
-        if any(name in used for name in needed):
+        needed = [name for name in names if "{" + name + "}" in template]
+        if any(name in shown for name in needed):
             continue  # the same example twice would read as padding
-        used.update(needed)
-        suggestions.append(template.format(**{n: examples[n](client) for n in needed}))
-    return Feedback(praise=_praise(scores.acts, scores, texts), suggestions=tuple(suggestions))
+        shown.update(needed)
+        if not needed:
+            suggestions.append(template)
+            continue
+        name = needed[0]
+        if name == "deflection":
+            example: str | None = example_deflection(replace(client, address=address))
+        else:
+            example = choose_example(name, client, said, used, feeling=key in FEELING_KEYS)
+        if example is None:
+            suggestions.append(_hint(template, name, client, texts))
+        else:
+            suggestions.append(template.format(**{name: example}))
+    if harm_keys(client, scores):
+        praise = None
+    elif risk is not None:
+        praise = risk_praise(risk, client)
+    else:
+        praise = _praise(scores, texts)
+    return Feedback(praise=praise, suggestions=tuple(suggestions))

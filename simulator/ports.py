@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
-
-import numpy as np
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Protocol, TypeAlias
 
 from simulator.types import Act, EmotionalState
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # numpy only for type checking: the persona schema imports this module
+    import numpy as np
+    import numpy.typing as npt
+
     from simulator.persona import Line, Persona
 
-Embeddings = npt.NDArray[np.float32]
+    Embeddings: TypeAlias = npt.NDArray[np.float32]
 
 
 class TextEncoder(Protocol):

@@ -7,6 +7,8 @@ This module sees only the adapter protocols of ``simulator.audio``, never a conc
 
 from __future__ import annotations
 
+import time
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,10 +26,12 @@ from simulator.audio import (
 )
 from simulator.dialogue import first_turn, respond, yield_line
 from simulator.errors import AudioError, StorageError, SynthesisError
-from simulator.feedback import give_feedback
+from simulator.feedback import give_feedback, say_again
 from simulator.persona import Persona, voice_for
-from simulator.ports import ClientBrain, Heard
+from simulator.phases import PhaseClock, exchange_timings
+from simulator.ports import ClientBrain, Heard, TextEncoder
 from simulator.scoring import SessionSummary, score_exchange, summarize_session
+from simulator.scoring.hybrid import prepare
 from simulator.session_log import (
     LOG_NAME,
     Source,
@@ -74,7 +78,15 @@ class SessionEnd:
     summary: SessionSummary
 
 
-SessionEvent = ClientLine | NoReply | Exchange | SessionEnd
+@dataclass(frozen=True)
+class ExchangeTimings:
+    """Where the time of the exchange just shown went (the ``timings`` of its log record)."""
+
+    index: int
+    timings: Mapping[str, float]
+
+
+SessionEvent = ClientLine | NoReply | Exchange | ExchangeTimings | SessionEnd
 
 
 class SessionLog:
@@ -224,11 +236,20 @@ def iter_session(
     transcriber: Transcriber,
     log: SessionLog,
     seed: int = 0,
+    *,
+    ask_again: bool = False,
+    encoder: TextEncoder | None = None,
     brain: ClientBrain | None = None,
 ) -> Iterator[SessionEvent]:
     """Run one session, yielding each client line, each scored exchange and the end.
 
     ``brain`` chooses the client's lines by what the trainee said (default: the rules' rotation).
+
+    With ``ask_again`` (live practice) a reply whose transcript is unclear is not scored at once:
+    the trainee sees "I couldn't make that out clearly" with the doubtful words marked and may
+    say it again, up to MAX_RETRIES times; the last try is scored (without praise) whatever it is.
+    With an ``encoder`` replies are scored by the hybrid scorer; the client's line is embedded
+    while it plays.
     """
     log.start(persona, seed)
     turn = first_turn(persona, seed)
@@ -237,51 +258,69 @@ def iter_session(
     all_scores: list[Scores] = []
     client_speech_s: list[float] = []
     yield_audio: dict[VoiceSettings, Audio] = {}
+    examples_used: Counter[str] = Counter()  # one wording at most twice per session
     while True:
         voice = voice_for(persona, turn.state)
-        line = SpokenLine(synthesizer, turn.text, voice)
+        synthesis_began = time.monotonic()
+        line = SpokenLine(synthesizer, turn.text, voice)  # the first sentence, or the whole line
         client_path = log.folder / f"{index + 1:02d}-client.wav"
         if not line.streaming:
             write_wav(client_path, line.whole())
+        synthesize_s = time.monotonic() - synthesis_began
         yield ClientLine(index, turn, client_path)
         # "Sorry — go on." in this turn's voice, made once per emotion (not per intensity), so
         # that making it rarely delays the line.
         yield_voice = replace(voice, intensity=0.5)
         if yield_voice not in yield_audio:
+            synthesis_began = time.monotonic()
             yield_audio[yield_voice] = synthesizer.synthesize(yield_line(persona), yield_voice)
+            synthesize_s += time.monotonic() - synthesis_began
         audio_io.play(line.first, yield_audio[yield_voice], line.rest)
+        if encoder is not None:
+            prepare(turn, encoder)  # while the line plays: the reply's scoring then embeds only it
         for attempt in range(1, MAX_RETRIES + 1):
             # Stretches of the reply are transcribed while the trainee is still talking.
             stretches = StretchTranscriber(transcriber, persona.language)
             try:
                 reply = audio_io.record_reply(turn.state, stretches.submit)
+                wait = PhaseClock()  # the turn is over: the trainee now waits for the scores
                 reply_path = log.folder / f"{index + 1:02d}-reply.wav"
                 write_wav(reply_path, reply.audio)
+                wait.lap("save_reply")
                 transcript = stretches.result(reply.audio)
-                break
+                wait.lap("transcribe")
             except StorageError:
                 raise
             except AudioError as exc:
                 if attempt == MAX_RETRIES:
                     raise
                 yield NoReply(index, f"{exc} — try again?", attempt)
+                continue
             finally:
                 stretches.close()
-        client_audio = line.whole()
-        if line.streaming:  # written once the whole line is made
-            write_wav(client_path, client_audio)
+            unclear = say_again(transcript, turn) if ask_again else None
+            client_audio = line.whole()  # the rest of a streamed line has been made by now
+            if line.streaming and attempt == 1:
+                write_wav(client_path, client_audio)
+            if unclear is None or attempt == MAX_RETRIES:
+                break
+            yield NoReply(index, unclear, attempt)
         scores = score_exchange(
             turn,
             transcript,
             response_latency_s=reply.response_latency_s,
             client_duration_s=client_audio.duration,
+            encoder=encoder,
         )
-        feedback = give_feedback(turn, scores)
+        wait.lap("score")
+        feedback = give_feedback(turn, scores, transcript, examples_used)
+        wait.lap("feedback")
         all_scores.append(scores)
         client_speech_s.append(client_audio.duration)
         heard = Heard(transcript.text, scores.acts, turn.text)
         step = respond(persona, index, turn.state, scores, seed, heard=heard, brain=brain)
         state = step.state
+        wait.lap("respond")
         exchange = Exchange(
             index=index,
             client=turn,
@@ -294,8 +333,10 @@ def iter_session(
             response_latency_s=reply.response_latency_s,
             client_stopped=reply.client_stopped,
         )
-        log.exchange(exchange)
+        timings = exchange_timings(synthesize_s, wait, stretches.timings, transcript)
+        log.exchange(exchange, timings)
         yield exchange
+        yield ExchangeTimings(index, timings)
         index += 1
         if step.next_turn is None:
             closing = step.closing_line

@@ -28,13 +28,17 @@ from simulator.types import (
     Exchange,
     Feedback,
     PacingMetrics,
+    RiskCheck,
     Scores,
     Transcript,
+    TranscriptCheck,
     Word,
 )
 
 SCHEMA_VERSION = 1
 LOG_NAME = "session.jsonl"
+# What Whisper said about its own certainty, kept with the reply (None for typed text).
+CERTAINTY = ("language_probability", "no_speech_prob", "compression_ratio", "avg_logprob")
 Source = Literal["demo", "practice", "simulate"]
 
 
@@ -109,6 +113,7 @@ def exchange_record(
             "language": ex.reply.language,
             "duration": ex.reply.duration,
             "words": [asdict(w) for w in ex.reply.words],
+            **{k: getattr(ex.reply, k) for k in CERTAINTY},
         },
         "client_audio": ex.client_audio,
         "reply_audio": ex.reply_audio,
@@ -225,12 +230,35 @@ def _scores(data: Mapping[str, Any]) -> Scores:
         listening=int(scores["listening"]),
         empathy=int(scores["empathy"]),
         pacing=None if scores["pacing"] is None else int(scores["pacing"]),
-        acts=tuple(Act(a["kind"], a["text"], a["start"], a["end"]) for a in data["acts"]),
+        acts=tuple(
+            Act(
+                a["kind"],
+                a["text"],
+                a["start"],
+                a["end"],
+                float(a.get("confidence", 1.0)),
+                a.get("decided_by", "rule"),
+            )
+            for a in data["acts"]
+        ),
         evidence=tuple(
             Evidence(e["score"], float(e["points"]), e["reason"], e.get("quote", ""))
             for e in data["evidence"]
         ),
         pacing_metrics=metrics,
+        risk=None if data.get("risk") is None else RiskCheck(**data["risk"]),
+        transcript=_transcript_check(data.get("transcript_check")),
+    )
+
+
+def _transcript_check(data: Mapping[str, Any] | None) -> TranscriptCheck | None:
+    if data is None:
+        return None
+    return TranscriptCheck(
+        reliable=bool(data["reliable"]),
+        doubtful=tuple(data.get("doubtful", ())),
+        reasons=tuple(data.get("reasons", ())),
+        other_language=data.get("other_language"),
     )
 
 
@@ -250,13 +278,14 @@ def _exchange(data: Mapping[str, Any]) -> ExchangeRecord:
         text=str(reply["text"]),
         language=str(reply["language"]),
         duration=float(reply["duration"]),
+        **{k: reply.get(k) for k in CERTAINTY},
     )
     exchange = Exchange(
         index=int(data["index"]),
         client=turn,
         reply=transcript,
         scores=_scores(data),
-        feedback=Feedback(data["praise"], tuple(data["suggestions"])),
+        feedback=Feedback(data["praise"], tuple(data["suggestions"]), data.get("notice")),
         client_state_after=_state(data["client_state_after"]),
         client_audio=data.get("client_audio"),
         reply_audio=data.get("reply_audio"),
@@ -362,6 +391,8 @@ def parse_session_log(lines: Sequence[str], where: str = "session log") -> Sessi
                 raise ValueError(f"unknown record type {kind!r}")
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             problems.append(_damaged(where, number, last, exc))
+    if start is None and not numbered:
+        raise SessionLogError(f"{where}: empty; the session stopped before it began")
     if start is None:
         raise SessionLogError(f"{where}: no start record; this is not a readable session log")
     return SessionLogData(start, tuple(exchanges), end, tuple(problems))

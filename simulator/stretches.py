@@ -10,13 +10,14 @@ seconds before the end-pointer is sure the turn is over.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from simulator.audio import WHISPER_RATE, Audio, Samples, StretchSink, Transcriber
 from simulator.errors import AudioError
-from simulator.types import Transcript, Word
+from simulator.types import Transcript, Word, joined_certainty
 from simulator.vad import Decision, Endpointer
 
 PAUSE_S = 0.45  # silence inside a reply that closes a stretch (longer than a breath between words)
@@ -85,28 +86,66 @@ class StretchCutter:
         return None
 
 
+@dataclass(frozen=True)
+class StretchTiming:
+    """When one stretch was transcribed (``time.monotonic()`` seconds) and what it cost."""
+
+    offset_s: float  # where the stretch starts in the reply
+    audio_s: float  # its length
+    submitted: float  # handed to the worker
+    started: float  # the worker began transcribing it
+    finished: float  # its transcript (or its failure) was ready
+    cpu_s: float  # CPU seconds the worker thread spent on it
+    decode_passes: int  # Whisper's decodes of its busiest window (2 after a fallback); 0 failed
+
+
 class StretchTranscriber:
-    """Transcribes stretches on one worker thread as they arrive and joins them into one reply."""
+    """Transcribes stretches on one worker thread as they arrive and joins them into one reply.
+
+    ``timings`` says, stretch by stretch, when each was transcribed and what it cost.
+    """
 
     def __init__(self, transcriber: Transcriber, language: str | None) -> None:
         self._transcriber = transcriber
         self._language = language
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stretch")
         self._parts: list[tuple[float, Future[Transcript]]] = []
+        self.timings: list[StretchTiming] = []
 
     def submit(self, audio: Audio, offset_s: float) -> None:
         """Start transcribing a stretch that begins ``offset_s`` seconds into the reply."""
-        future = self._pool.submit(self._transcriber.transcribe, audio, self._language)
+        future = self._pool.submit(self._timed, audio, offset_s, time.monotonic())
         self._parts.append((offset_s, future))
 
     def result(self, reply: Audio) -> Transcript:
         """The whole reply's transcript: the stretches joined, or the reply itself if none came."""
         try:
             if not self._parts:
-                return self._transcriber.transcribe(reply, self._language)
+                return self._timed(reply, 0.0, time.monotonic())
             return self._join(reply)
         finally:
             self.close()
+
+    def _timed(self, audio: Audio, offset_s: float, submitted: float) -> Transcript:
+        """Transcribe one stretch, noting its timing whether it succeeds or not."""
+        started, cpu = time.monotonic(), time.thread_time()
+        passes = 0
+        try:
+            part = self._transcriber.transcribe(audio, self._language)
+            passes = part.decode_passes
+            return part
+        finally:
+            self.timings.append(
+                StretchTiming(
+                    offset_s=offset_s,
+                    audio_s=audio.duration,
+                    submitted=submitted,
+                    started=started,
+                    finished=time.monotonic(),
+                    cpu_s=time.thread_time() - cpu,
+                    decode_passes=passes,
+                )
+            )
 
     def close(self) -> None:
         """Drop any stretch still waiting and let the worker thread end."""
@@ -117,13 +156,17 @@ class StretchTranscriber:
     def _join(self, reply: Audio) -> Transcript:
         words: list[Word] = []
         texts: list[str] = []
+        heard: list[Transcript] = []
         language = self._language or ""
+        passes = 1
         for offset, future in self._parts:
             try:
                 part = future.result()
             except AudioError:
                 continue  # a stretch with only a breath or a cough in it
+            heard.append(part)
             language = part.language or language
+            passes = max(passes, part.decode_passes)
             texts.append(part.text)
             words.extend(
                 Word(w.text, round(w.start + offset, 3), round(w.end + offset, 3), w.probability)
@@ -136,6 +179,8 @@ class StretchTranscriber:
             text=" ".join(t for t in texts if t),
             language=language,
             duration=reply.duration,
+            **joined_certainty(heard),
+            decode_passes=passes,
         )
 
 

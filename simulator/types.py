@@ -36,8 +36,23 @@ ACT_KINDS: tuple[ActKind, ...] = ActKind.__args__  # type: ignore[attr-defined]
 # How the trainee addresses the client in Dutch: informal "je" or formal "u".
 Address = Literal["informal", "formal"]
 
-Emotion = Literal["calm", "angry", "anxious", "sad", "distrustful", "hopeful", "relieved"]
+Emotion = Literal[
+    "calm",
+    "angry",
+    "anxious",
+    "sad",
+    "distrustful",
+    "hopeful",
+    "relieved",
+    "ashamed",
+    "guilty",
+    "defensive",
+    "overwhelmed",
+    "hopeless",
+    "confused",
+]
 EMOTIONS: tuple[Emotion, ...] = Emotion.__args__  # type: ignore[attr-defined]
+
 
 
 @dataclass(frozen=True)
@@ -58,11 +73,45 @@ class Transcript:
     text: str
     language: str
     duration: float
+    # What Whisper said about its own certainty (None for typed text): the detected language's
+    # probability, and over the segments the highest no-speech probability, the highest
+    # compression ratio (over 2.4: a repetition loop) and the lowest average log-probability.
+    language_probability: float | None = None
+    no_speech_prob: float | None = None
+    compression_ratio: float | None = None
+    avg_logprob: float | None = None
+    decode_passes: int = 1  # times Whisper decoded the busiest window (2 after a fallback)
+
+    def certainty(self) -> dict[str, float | None]:
+        """Whisper's certainty fields by name, to carry over to a transcript built from this."""
+        return {
+            "language_probability": self.language_probability,
+            "no_speech_prob": self.no_speech_prob,
+            "compression_ratio": self.compression_ratio,
+            "avg_logprob": self.avg_logprob,
+        }
 
     @classmethod
     def from_text(cls, text: str, language: str) -> Transcript:
         """Wrap typed text as a transcript without timings (pacing cannot be scored)."""
         return cls(words=(), text=text.strip(), language=language, duration=0.0)
+
+
+def _least(values: list[float | None], highest: bool) -> float | None:
+    known = [v for v in values if v is not None]
+    if not known:
+        return None
+    return max(known) if highest else min(known)
+
+
+def joined_certainty(parts: list[Transcript]) -> dict[str, float | None]:
+    """The least certain of each field over transcripts joined into one (stretches of a reply)."""
+    return {
+        "language_probability": _least([p.language_probability for p in parts], highest=False),
+        "no_speech_prob": _least([p.no_speech_prob for p in parts], highest=True),
+        "compression_ratio": _least([p.compression_ratio for p in parts], highest=True),
+        "avg_logprob": _least([p.avg_logprob for p in parts], highest=False),
+    }
 
 
 @dataclass(frozen=True)
@@ -84,11 +133,11 @@ class ClientTurn:
     cues: tuple[str, ...] = ()
     language: Language = "en"
     address: Address = "informal"
-    topics: tuple[str, ...] = ()  # the persona's topics this line answers
-    raised: tuple[str, ...] = ()  # the topics the trainee's previous reply raised
     # Example replies an instructor wrote for this line: (move, examples) pairs, e.g.
     # ("reflection", ("It sounds like the letter scared you.",)); the feedback uses them first.
     examples: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    topics: tuple[str, ...] = ()  # the persona's topics this line answers
+    raised: tuple[str, ...] = ()  # the topics the trainee's previous reply raised
 
 
 # Which part of the hybrid scorer chose an act: the word-list rules, the learned heads on the
@@ -138,6 +187,26 @@ class PacingMetrics:
 
 
 @dataclass(frozen=True)
+class RiskCheck:
+    """A risk cue in the client's line and what the reply did with it."""
+
+    kind: str  # suicide, self_harm, harm_others or child
+    cue: str  # the client's words that carry it
+    acknowledged: bool  # the reply took up what was said or said it was concerned
+    asked: str = ""  # the reply's sentence that asked about the risk directly ("" if none)
+
+
+@dataclass(frozen=True)
+class TranscriptCheck:
+    """How far the words of a reply can be trusted, and which language they seem to be in."""
+
+    reliable: bool
+    doubtful: tuple[str, ...] = ()  # words heard with low confidence or in a repetition loop
+    reasons: tuple[str, ...] = ()
+    other_language: str | None = None  # the reply's language when it is not the client's
+
+
+@dataclass(frozen=True)
 class Scores:
     """The three scores 0-100 (pacing None for typed text), the acts and the evidence for them."""
 
@@ -147,6 +216,12 @@ class Scores:
     acts: tuple[Act, ...]
     evidence: tuple[Evidence, ...] = ()
     pacing_metrics: PacingMetrics | None = None
+    risk: RiskCheck | None = None  # set when the client's line carries a risk cue
+    transcript: TranscriptCheck | None = None  # set for every scored reply
+    # The harm head's calibrated probability that the reply as a whole is harmful (None when
+    # scored by the rules alone). ``harm_flagged``: a harmful act, or this at the threshold.
+    harm_probability: float | None = None
+    harm_flagged: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,6 +230,7 @@ class Feedback:
 
     praise: str | None
     suggestions: tuple[str, ...]
+    notice: str | None = None  # said first: an unclear transcript or a reply in another language
 
 
 @dataclass(frozen=True)

@@ -170,11 +170,13 @@ def test_closed_pipe_is_quiet() -> None:
     assert err == ""
 
 
-def test_control_and_rtl_characters_never_reach_the_terminal() -> None:
-    """ANSI escapes and bidirectional overrides in a reply are shown as U+FFFD."""
-    reply = "You feel \x1b[2J\x1b[31mignored\x07 \u202eereh\u202c by us."
-    result = roleplay("score", "--client", "Nobody listens to me.", "--reply", reply)
+def test_control_and_rtl_characters_never_reach_the_terminal(tmp_path: Path) -> None:
+    """ANSI escapes and bidirectional overrides in a typed reply are shown as U+FFFD."""
+    replies = tmp_path / "replies.txt"
+    replies.write_text("You feel \x1b[2J\x1b[31mignored\x07 \u202eereh\u202c by us.\n")
+    result = roleplay("simulate", "en-angry-caller", "--replies", str(replies))
     assert result.returncode == 0, result.stderr
+    assert "You:" in result.stdout
     for bad in ("\x1b", "\x07", "\u202e", "\u202c"):
         assert bad not in result.stdout
     assert "\ufffd[2J" in result.stdout

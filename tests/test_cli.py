@@ -177,7 +177,7 @@ def test_every_command_is_documented() -> None:
 
 
 def test_score_batch_scores_each_line_and_names_a_bad_one(tmp_path: Path) -> None:
-    """`score --batch` prints one result per input line; a broken line is named by number."""
+    """`score --batch` prints one result per input line; a broken line gets an error by number."""
     batch = tmp_path / "batch.jsonl"
     lines = [
         {"client": "Nobody calls me back.", "reply": "You feel ignored.", "lang": "en"},
@@ -189,4 +189,7 @@ def test_score_batch_scores_each_line_and_names_a_bad_one(tmp_path: Path) -> Non
     results = [json.loads(line) for line in r.stdout.splitlines()]
     assert [x["acts"][0]["kind"] for x in results] == ["complex_reflection", "advice"]
     batch.write_text(batch.read_text() + '{"client": 1\n')
-    assert_one_clear_line(roleplay("score", "--batch", str(batch), "--json"), "batch.jsonl:3:")
+    r = roleplay("score", "--batch", str(batch), "--json")
+    assert_one_clear_line(r, "batch.jsonl: 2 line(s) scored, 1 failed")
+    last = json.loads(r.stdout.splitlines()[-1])
+    assert last["line"] == 3 and "not valid JSON" in last["error"]

@@ -29,7 +29,7 @@ def test_meaning_is_closer_than_words() -> None:
 def test_single_string_is_refused() -> None:
     """A bare string is a clear error, not a batch of its characters."""
     with pytest.raises(TypeError):
-        E5Encoder().embed("hello")  # type: ignore[arg-type]
+        E5Encoder().embed("hello")
 
 
 def test_empty_batch_and_process_threads_untouched() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -114,3 +115,103 @@ def test_example_phrasing_speaks_to_the_client(lang: str, client: str, expected:
     turn = ClientTurn(client, EmotionalState("anxious", 0.7), (), lang)  # type: ignore[arg-type]
     fb = give_feedback(turn, score_exchange(turn, Transcript.from_text("Okay.", lang)))
     assert any(expected in s for s in fb.suggestions)
+
+
+HOLD_ADVICE = {"en": "Hold the advice", "fi": "neuvo", "nl": "advies"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "nl"])
+def test_harm_correction_comes_first_and_nothing_is_praised(lang: str) -> None:
+    """A good reflection followed by advice: the advice's correction first, no 'What worked'."""
+    c = client(lang)
+    reply = Transcript.from_text(f"{REFLECTION[lang]} {ADVICE[lang]}", lang)
+    scores = score_exchange(c, reply)
+    assert {a.kind for a in scores.acts} & {"simple_reflection", "complex_reflection"}
+    fb = give_feedback(c, scores)
+    assert fb.praise is None
+    assert HOLD_ADVICE[lang].lower() in fb.suggestions[0].lower()
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "nl"])
+def test_a_reply_in_another_language_is_named_and_not_praised(lang: str) -> None:
+    """The reflection in the wrong language is named as such, capped low and not praised."""
+    other = {"en": "nl", "fi": "en", "nl": "fi"}[lang]
+    name = {("en", "nl"): "Dutch", ("fi", "en"): "englanniksi", ("nl", "fi"): "Fins"}[(lang, other)]
+    c = client(lang)
+    scores = score_exchange(c, Transcript.from_text(REFLECTION[other], lang))
+    fb = give_feedback(c, scores)
+    assert scores.transcript is not None and scores.transcript.other_language == other
+    assert fb.praise is None and fb.notice is not None and name in fb.notice
+    assert scores.listening <= 40 and scores.empathy <= 40
+    data = result_to_dict(scores, fb)
+    assert data["notice"] == fb.notice and data["feedback"][0] == fb.notice  # type: ignore[index]
+
+
+UNCLEAR = {"en": "I couldn't make that out clearly", "fi": "En saanut vastauksestasi selvää",
+           "nl": "Ik kon je antwoord niet goed verstaan"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "nl"])
+def test_an_unclear_transcript_gets_no_praise_and_no_pacing(lang: str) -> None:
+    """Doubtful words and a repetition loop: 'couldn't make that out', words marked, no praise."""
+    text = REFLECTION[lang] + " 4, 4, 4, 4."
+    words = tuple(Word(w, 0.3 * i, 0.3 * i + 0.25, 0.3 if i % 2 else 0.9)
+                  for i, w in enumerate(text.split()))
+    c = client(lang)
+    scores = score_exchange(c, Transcript(words, text, lang, 8.0), response_latency_s=0.8,
+                            client_duration_s=4.0)
+    fb = give_feedback(c, scores, Transcript(words, text, lang, 8.0))
+    assert scores.transcript is not None and not scores.transcript.reliable
+    assert scores.pacing is None and scores.pacing_metrics is None
+    assert fb.praise is None and fb.suggestions == ()
+    assert fb.notice is not None and fb.notice.startswith(UNCLEAR[lang])
+    assert "[4]" in fb.notice
+
+
+def test_a_clear_transcript_keeps_praise_and_pacing() -> None:
+    """Confident words keep pacing and praise: the check does not flag clear speech."""
+    c = client("en")
+    words = tuple(Word(w, 0.5 + i * 0.35, 0.8 + i * 0.35, 0.92)
+                  for i, w in enumerate(REFLECTION["en"].split()))
+    scores = score_exchange(c, Transcript(words, REFLECTION["en"], "en", 6.0),
+                            response_latency_s=0.8, client_duration_s=4.0)
+    fb = give_feedback(c, scores)
+    assert scores.transcript is not None and scores.transcript.reliable
+    assert scores.pacing is not None and fb.praise is not None and fb.notice is None
+
+
+def test_json_has_bands_beside_the_scores() -> None:
+    """`score --json` keeps its keys and adds a band per score."""
+    c = client("en")
+    scores = score_exchange(c, Transcript.from_text(REFLECTION["en"], "en"))
+    data = result_to_dict(scores, give_feedback(c, scores))
+    bands = data["bands"]
+    assert isinstance(bands, dict) and bands["pacing"] is None
+    assert bands["listening"] in ("not_yet", "partly", "well", "very_well")
+    assert {"acts", "scores", "feedback", "praise", "suggestions", "evidence"} <= set(data)
+
+
+def test_an_act_the_scorer_is_unsure_of_is_not_praised() -> None:
+    """The same reflection with a low confidence earns no 'What worked'."""
+    c = client("en")
+    scores = score_exchange(c, Transcript.from_text(REFLECTION["en"], "en"))
+    assert give_feedback(c, scores).praise is not None
+    unsure = tuple(replace(a, confidence=0.4, decided_by="model") for a in scores.acts)
+    assert give_feedback(c, replace(scores, acts=unsure)).praise is None
+
+
+POSSIBLE_HARM_START = {"en": "This may come across as judging", "fi": "Tämä voi kuulostaa",
+                       "nl": "Dit kan overkomen als"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "nl"])
+def test_a_harm_the_learned_head_sees_comes_first_and_stops_praise(lang: str) -> None:
+    """A reply the harm head finds harmful as a whole (say, sarcasm) gets no praise, harm first."""
+    c = client(lang)
+    scores = score_exchange(c, Transcript.from_text(REFLECTION[lang], lang))
+    assert give_feedback(c, scores).praise is not None
+    flagged = give_feedback(c, replace(scores, harm_probability=0.8, harm_flagged=True))
+    assert flagged.praise is None
+    assert flagged.suggestions[0].startswith(POSSIBLE_HARM_START[lang])
+    assert give_feedback(c, replace(scores, harm_probability=0.2)).praise is not None
+    assert scores.harm_flagged is False

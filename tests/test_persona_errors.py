@@ -12,7 +12,10 @@ from simulator.persona import load_persona
 
 REPO = Path(__file__).resolve().parents[1]
 BROKEN = Path("tests/data/broken_personas")
-ENUM_EMOTIONS = "'calm', 'angry', 'anxious', 'sad', 'distrustful', 'hopeful' or 'relieved'"
+ENUM_EMOTIONS = (
+    "'calm', 'angry', 'anxious', 'sad', 'distrustful', 'hopeful', 'relieved', 'ashamed', "
+    "'guilty', 'defensive', 'overwhelmed', 'hopeless' or 'confused'"
+)
 
 # Schema errors: load_persona refuses the file with exactly these lines.
 SCHEMA_ERRORS: dict[str, list[str]] = {

@@ -14,7 +14,7 @@ from simulator.audio import RecordedReply, StretchSink
 from simulator.errors import StorageError
 from simulator.fixtures import FixtureAudio
 from simulator.persona import find_persona
-from simulator.session import SessionEnd, SessionLog, iter_session
+from simulator.session import NoReply, SessionEnd, SessionLog, iter_session
 from simulator.stt import make_transcriber
 from simulator.tts import EspeakSynthesizer
 from simulator.types import EmotionalState, Exchange
@@ -103,3 +103,27 @@ def test_a_whole_session_makes_no_network_connection(tmp_path: Path, no_network:
     )
     assert isinstance(events[-1], SessionEnd)
     assert no_network == []
+
+
+def test_an_unclear_reply_is_offered_again_in_live_practice(tmp_path: Path) -> None:
+    """A Finnish reply Whisper garbles: 'say it again?' with doubtful words marked, then scored."""
+    persona = find_persona("fi-epaluuloinen")
+    events = iter_session(
+        persona,
+        FixtureAudio(persona.id, plan="good"),
+        EspeakSynthesizer(),
+        make_transcriber(language="fi"),
+        SessionLog(tmp_path),
+        ask_again=True,
+    )
+    seen: list[object] = []
+    for event in events:
+        seen.append(event)
+        if isinstance(event, Exchange):
+            break
+    retries = [e for e in seen if isinstance(e, NoReply)]
+    assert retries and retries[0].message.startswith("En saanut vastauksestasi selvää")
+    assert "[" in retries[0].message and retries[0].message.endswith("Sanotko uudestaan?")
+    exchange = seen[-1]
+    assert isinstance(exchange, Exchange)
+    assert exchange.feedback.praise is None or exchange.feedback.notice is None

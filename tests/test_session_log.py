@@ -92,7 +92,7 @@ def test_reader_gives_back_the_exchange_that_was_logged(tmp_path: Path) -> None:
     assert first.timings == {"transcribe": 0.7, "score": 0.01}
     assert first.exchange.scores.pacing_metrics is not None
     original = json.loads(log.path.read_text().splitlines()[1])
-    again = exchange_record(log.session_id, first.exchange, first.timings)
+    again = json.loads(encode(exchange_record(log.session_id, first.exchange, first.timings)))
     assert {**again, "time": None} == {**original, "time": None}
 
 

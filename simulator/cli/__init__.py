@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
@@ -20,6 +21,7 @@ COMMAND_MODULES = (
     "simulator.cli.personas",
     "simulator.cli.devices",
     "simulator.cli.sessions",
+    "simulator.cli.report_cmds",
 )
 
 
@@ -53,10 +55,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         print("roleplay: stopped; everything recorded so far is saved.", file=sys.stderr)
+        if argv is None:  # run as the program: stop now, not after worker threads finish
+            _exit_now(130)
         return 130
     except BrokenPipeError:
         return _quiet_broken_pipe()
     return code
+
+
+def _exit_now(code: int) -> None:
+    """Leave at once after Ctrl-C: every record is already synced to disk, so nothing waits.
+
+    A transcription or model load still running in a worker thread would otherwise hold the
+    exit for a second or more.
+    """
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout.flush()
+        sys.stderr.flush()
+    os._exit(code)
 
 
 def _quiet_broken_pipe() -> int:

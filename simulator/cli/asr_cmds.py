@@ -7,22 +7,16 @@ import json
 import sys
 from pathlib import Path
 
-from rich.console import Console
-
-from simulator.audio import read_audio
 from simulator.cli import options
-from simulator.cli.render import show_scores
 from simulator.cli.textsafe import neutralise, shown
 from simulator.errors import SimulatorError
-from simulator.feedback import give_feedback
-from simulator.models import BUNDLED, model_dir
-from simulator.scoring import score_exchange
-from simulator.scoring.serialize import result_to_dict
-from simulator.stt import make_transcriber
 from simulator.types import EMOTIONS, LANGUAGES, ClientTurn, Emotion, EmotionalState, Transcript
 
 
 def _transcribe(args: argparse.Namespace) -> int:
+    from simulator.audio import read_audio
+    from simulator.stt import make_transcriber
+
     audio = read_audio(args.file)
     transcriber = make_transcriber(args.asr, args.model, args.lang, beam_size=args.beam)
     transcript = transcriber.transcribe(audio, args.lang)
@@ -95,6 +89,11 @@ def _batch_item(raw: bytes) -> tuple[ClientTurn, Transcript]:
 
 def _score_batch(path: Path) -> int:
     """Score one exchange per JSON line; a bad line gets an error line and the batch goes on."""
+    from simulator.encoder import shared_encoder
+    from simulator.feedback import give_feedback
+    from simulator.scoring import score_exchange
+    from simulator.scoring.serialize import result_to_dict
+
     try:
         raw_lines = path.read_bytes().splitlines()
     except IsADirectoryError as exc:
@@ -102,12 +101,14 @@ def _score_batch(path: Path) -> int:
     except OSError as exc:
         raise SimulatorError(f"{path}: cannot read ({exc.strerror})") from exc
     scored = failed = 0
-    for number, raw in enumerate(raw_lines, start=1):
+    from simulator.progress import progress
+
+    for number, raw in progress(list(enumerate(raw_lines, start=1)), "scoring"):
         if not raw.strip():
             continue
         try:
             client, reply = _batch_item(raw)
-            scores = score_exchange(client, reply)
+            scores = score_exchange(client, reply, encoder=shared_encoder())
             result: dict[str, object] = {"line": number}
             result.update(result_to_dict(scores, give_feedback(client, scores)))
             scored += 1
@@ -120,6 +121,16 @@ def _score_batch(path: Path) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from simulator.audio import read_audio
+    from simulator.cli.render import show_scores
+    from simulator.encoder import shared_encoder
+    from simulator.feedback import give_feedback
+    from simulator.scoring import score_exchange
+    from simulator.scoring.serialize import result_to_dict
+    from simulator.stt import make_transcriber
+
     if args.batch:
         return _score_batch(args.batch)
     if args.persona:
@@ -141,8 +152,8 @@ def _score(args: argparse.Namespace) -> int:
         state = EmotionalState(emotion=check_emotion(args.emotion), intensity=0.6)
         client = ClientTurn(text=args.client, state=state, language=args.lang)
         reply = Transcript.from_text(args.reply, args.lang)
-    scores = score_exchange(client, reply)
-    feedback = give_feedback(client, scores)
+    scores = score_exchange(client, reply, encoder=shared_encoder())
+    feedback = give_feedback(client, scores, reply)
     if args.json:
         result = result_to_dict(scores, feedback)
         if reply.words:
@@ -152,11 +163,13 @@ def _score(args: argparse.Namespace) -> int:
         console = Console(highlight=False)
         if reply.words:
             console.print(f"You: {shown(reply.text)}")
-        show_scores(console, scores, feedback)
+        show_scores(console, scores, feedback, client.language)
     return 0
 
 
 def _models(args: argparse.Namespace) -> int:
+    from simulator.models import BUNDLED, model_dir
+
     for name in BUNDLED:
         print(f"{name}\t{model_dir(name)}")
     return 0

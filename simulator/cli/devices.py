@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-import numpy as np
-from rich.console import Console
-from rich.live import Live
-from rich.table import Table
-from rich.text import Text
-
-from simulator.audio import WHISPER_RATE, Audio, Samples
-from simulator.devices import (
-    Level,
-    SpeakerEcho,
-    iter_levels,
-    list_devices,
-    probe_speaker_echo,
-)
 from simulator.errors import NoAudioDeviceError
-from simulator.vad import SILENT_PEAK_DB, assess_mic
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from simulator.devices import Level, SpeakerEcho
+
+# The commands import sounddevice, numpy and rich when they run, so `--help` starts fast.
 
 METER_WIDTH = 40  # characters of the level bar
 METER_FLOOR_DB = -60.0  # dBFS shown as an empty bar
@@ -27,6 +21,11 @@ METER_FLOOR_DB = -60.0  # dBFS shown as an empty bar
 
 def run_devices(args: argparse.Namespace) -> int:
     """Print every input and output device with the defaults marked."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from simulator.devices import list_devices
+
     devices = list_devices()
     if not devices:
         raise NoAudioDeviceError("No microphone or speaker found: no sound device at all.")
@@ -52,6 +51,10 @@ def run_devices(args: argparse.Namespace) -> int:
 
 def meter_line(level: Level) -> Text:
     """One line of the live meter: a bar for the RMS level, the numbers, a clipping mark."""
+    from rich.text import Text
+
+    from simulator.vad import SILENT_PEAK_DB
+
     share = (level.rms_db - METER_FLOOR_DB) / -METER_FLOOR_DB
     filled = round(max(0.0, min(1.0, share)) * METER_WIDTH)
     colour = "red" if level.peak_db > -1 else "green" if level.peak_db > SILENT_PEAK_DB else "dim"
@@ -65,6 +68,15 @@ def meter_line(level: Level) -> Text:
 
 def run_mic_check(args: argparse.Namespace) -> int:
     """Show a live level meter while the trainee talks, then say whether the microphone is fine."""
+    import numpy as np
+    from rich.console import Console
+    from rich.live import Live
+    from rich.text import Text
+
+    from simulator.audio import WHISPER_RATE, Audio, Samples
+    from simulator.devices import iter_levels, probe_speaker_echo
+    from simulator.vad import assess_mic
+
     console = Console()
     levels = iter_levels(args.input, args.seconds)  # fails here, before any prompt, without a mic
     console.print(f"Say a sentence or two for {args.seconds:g} seconds…")

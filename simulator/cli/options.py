@@ -36,7 +36,12 @@ def add_asr_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_session_options(parser: argparse.ArgumentParser) -> None:
-    """Add `--out` and `--seed`."""
+    """Add `--out`, `--seed` and `--profile`."""
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="after each exchange, print where the time went (also kept in the session log)",
+    )
     parser.add_argument(
         "--out",
         type=Path,

@@ -6,21 +6,21 @@ import argparse
 import json
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.table import Table
-
-from simulator.authoring import check_files, schema_text, starter_text
 from simulator.cli.options import add_tts_option
 from simulator.cli.textsafe import neutralise, shown
-from simulator.dialogue import first_turn, respond
 from simulator.errors import PersonaError, SimulatorError
-from simulator.persona import ID_PATTERN, Persona, find_persona, persona_files, scan_personas
 from simulator.ports import Heard
 from simulator.types import LANGUAGES, ClientTurn, EmotionalState
+
+if TYPE_CHECKING:
+    from simulator.persona import Persona
+
+# Each command imports what it needs when it runs, so `--help` and `personas list` start fast.
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -76,6 +76,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the personas as a table or JSON; a broken file is named on stderr, never hides all."""
+    from simulator.persona import scan_personas
+
     personas, problems = scan_personas()
     for problem in problems:
         print(f"roleplay: skipped {neutralise(problem)}", file=sys.stderr)
@@ -86,6 +88,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("id", "name", "language", "starts as")
     for p in personas:
         table.add_row(p.id, shown(p.name), p.language, f"{p.start.emotion} {p.start.intensity:.2f}")
@@ -96,6 +101,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 def _expand(paths: list[Path]) -> list[Path]:
     """Files to check: given files, the *.yaml files of given folders, or every persona."""
     if not paths:
+        from simulator.persona import persona_files
+
         return persona_files()
     found: list[Path] = []
     for path in paths:
@@ -108,6 +115,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     files = _expand(list(args.paths))
     if not files:
         raise PersonaError("no persona files to check")
+    from simulator.authoring import check_files
+
     problems = check_files(files)
     for problem in problems:
         print(neutralise(problem))
@@ -121,6 +130,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Write a starter persona file that passes check."""
+    from simulator.authoring import starter_text
+    from simulator.persona import ID_PATTERN
+
     if not re.fullmatch(ID_PATTERN, args.id):
         raise PersonaError(f"'{args.id}' is not a persona id: use lowercase words and hyphens")
     path: Path = args.dir / f"{args.id}.yaml"
@@ -137,6 +149,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Print or write the JSON Schema generated from the persona model."""
+    from simulator.authoring import schema_text
+
     text = schema_text()
     if args.out is None:
         sys.stdout.write(text)
@@ -180,7 +194,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
     """Speak every line with its emotion, to WAV files or the speakers."""
     from simulator.audio import write_wav
     from simulator.cli.options import make_voice
-    from simulator.persona import voice_for
+    from simulator.persona import find_persona, voice_for
 
     persona = find_persona(args.id)
     synthesizer = make_voice(args.tts, persona.language)
@@ -260,9 +274,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     With ``--json`` the session is printed as a session log (JSON Lines, docs/session-log.md),
     one record as soon as it is known.
     """
+    from rich.console import Console
+
     from simulator.cli.brains import client_brain
     from simulator.cli.render import show_client, show_scores, state_line
+    from simulator.dialogue import first_turn, respond
+    from simulator.encoder import shared_encoder
     from simulator.feedback import give_feedback
+    from simulator.persona import find_persona
     from simulator.scoring import score_exchange
     from simulator.session_log import (
         encode,
@@ -302,6 +321,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         console.print(f"[bold]{shown(persona.name)}[/bold] — {shown(persona.situation)}")
     replies = _replies(args, persona)
     index = 0
+    examples_used: Counter[str] = Counter()  # one wording at most twice per session
     while turn is not None:
         if not args.json:
             show_client(console, index, turn.text, turn.state)
@@ -309,8 +329,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         if reply is None:
             break
         transcript = Transcript.from_text(reply, persona.language)
-        scores = score_exchange(turn, transcript)
-        feedback = give_feedback(turn, scores)
+        scores = score_exchange(turn, transcript, encoder=shared_encoder())
+        feedback = give_feedback(turn, scores, transcript, examples_used)
         heard = Heard(reply, scores.acts, turn.text)
         step = respond(persona, index, turn.state, scores, args.seed, heard=heard, brain=brain)
         if args.json:
@@ -319,7 +339,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         else:
             if args.replies is not None or args.practice is not None:
                 console.print(f"  [magenta]You:[/magenta] {shown(reply)}")
-            show_scores(console, scores, feedback)
+            show_scores(console, scores, feedback, persona.language)
             console.print(f"  [dim]Client now: {shown(state_line(step.state))}[/dim]")
         state, turn, index = step.state, step.next_turn, index + 1
         if step.outcome is not None:

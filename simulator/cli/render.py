@@ -7,6 +7,8 @@ from rich.table import Table
 
 from simulator.cli.textsafe import shown
 from simulator.scoring import SessionSummary
+from simulator.scoring.bands import band, band_label
+from simulator.scoring.summary import MEASURE_LABELS
 from simulator.types import EmotionalState, Exchange, Feedback, Scores
 
 METER_WIDTH = 10  # characters in a 0-1 meter
@@ -32,13 +34,20 @@ def show_client(console: Console, index: int, text: str, state: EmotionalState) 
     console.print(f"  [cyan]Client:[/cyan] {shown(text)}")
 
 
-def show_scores(console: Console, scores: Scores, feedback: Feedback) -> None:
-    """Print the scores, the acts and the feedback of one reply."""
+def banded(score: int | None, language: str) -> str:
+    """A score as its band in bold with the number after it, dimmed ("well 72")."""
+    if score is None:
+        return "[bold]—[/bold]"
+    return f"[bold]{shown(band_label(band(score), language))}[/bold] [dim]{score}[/dim]"
+
+
+def show_scores(console: Console, scores: Scores, feedback: Feedback, language: str = "en") -> None:
+    """Print the scores as bands, the acts and the feedback of one reply."""
     acts = ", ".join(a.kind for a in scores.acts) or "none"
-    pacing = "—" if scores.pacing is None else str(scores.pacing)
     console.print(
-        f"  Listening [bold]{scores.listening}[/bold]  Empathy [bold]{scores.empathy}[/bold]"
-        f"  Pacing [bold]{pacing}[/bold]   [dim]acts: {shown(acts)}[/dim]"
+        f"  Listening {banded(scores.listening, language)}"
+        f"  Empathy {banded(scores.empathy, language)}"
+        f"  Pacing {banded(scores.pacing, language)}   [dim]acts: {shown(acts)}[/dim]"
     )
     if scores.pacing_metrics is not None:
         m = scores.pacing_metrics
@@ -48,6 +57,8 @@ def show_scores(console: Console, scores: Scores, feedback: Feedback) -> None:
             f" pause before answering {latency}, {len(m.long_pauses)} long pause(s),"
             f" {m.fillers_per_100_words:.1f} fillers per 100 words[/dim]"
         )
+    if feedback.notice:
+        console.print(f"  [red]! {shown(feedback.notice)}[/red]")
     if feedback.praise:
         console.print(f"  [green]✓ {shown(feedback.praise)}[/green]")
     for tip in feedback.suggestions:
@@ -59,17 +70,8 @@ def show_exchange(console: Console, ex: Exchange) -> None:
     console.print(f"  [magenta]You:[/magenta] {shown(ex.reply.text)}")
     if ex.client_stopped:
         console.print("  [dim]The client stopped mid-sentence when you started talking.[/dim]")
-    show_scores(console, ex.scores, ex.feedback)
+    show_scores(console, ex.scores, ex.feedback, ex.client.language)
     console.print(f"  [dim]Client now: {shown(state_line(ex.client_state_after))}[/dim]")
-
-
-SUMMARY_LABELS = {
-    "reflection_to_question": ("Reflections per question", "{:.1f}"),
-    "percent_complex_reflections": ("Complex reflections", "{:.0%}"),
-    "percent_open_questions": ("Open questions", "{:.0%}"),
-    "mi_inconsistent": ("MI-inconsistent acts", "{:.0f}"),
-    "talk_time_share": ("Your share of talk time", "{:.0%}"),
-}
 
 
 def show_summary(console: Console, summary: SessionSummary) -> None:
@@ -79,7 +81,7 @@ def show_summary(console: Console, summary: SessionSummary) -> None:
         table.add_column(column)
     colours = {"good": "green", "fair": "yellow", "below fair": "red", "n/a": "dim"}
     for m in summary.measures:
-        label, fmt = SUMMARY_LABELS.get(m.name, (m.name, "{:.2f}"))
+        label, fmt = MEASURE_LABELS.get(m.name, (m.name, "{:.2f}"))
 
         def shown(value: float | None, fmt: str = fmt) -> str:
             return "—" if value is None else fmt.format(value)

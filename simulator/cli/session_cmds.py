@@ -6,38 +6,38 @@ import argparse
 import contextlib
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import platformdirs
-from rich.console import Console
-
-from simulator.audio import AudioIO, Transcriber
 from simulator.cli import options
-from simulator.cli.brains import client_brain
-from simulator.cli.render import show_client, show_exchange, show_summary, state_line
 from simulator.cli.textsafe import shown
 from simulator.errors import SimulatorError
-from simulator.persona import Persona, find_persona
-from simulator.scoring import score_exchange
-from simulator.session import (
-    ClientLine,
-    NoReply,
-    SessionEnd,
-    SessionLog,
-    iter_session,
-)
-from simulator.stt import make_transcriber
 from simulator.types import ClientTurn, EmotionalState, Exchange, Language, Transcript
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from simulator.audio import AudioIO, Transcriber
+    from simulator.persona import Persona
+    from simulator.session import SessionLog
+    from simulator.stt import DecodeOptions
+
+# The commands import numpy, Whisper, the scorer and rich when they run, so `--help` starts fast.
 
 DEMO_PERSONA = "en-angry-caller"
 
 
 def sessions_root() -> Path:
     """Where sessions are kept unless ``--out`` says otherwise."""
+    import platformdirs
+
     return Path(platformdirs.user_data_dir("voice-roleplay")) / "sessions"
 
 
 def _warm_up(transcriber: Transcriber, language: Language) -> None:
-    """Load the Whisper model and the scorer's word forms while the client speaks."""
+    """Load Whisper, the sentence encoder, the heads and the word lists while the client speaks."""
+    from simulator.encoder import shared_encoder
+    from simulator.scoring import score_exchange
+
     load = getattr(transcriber, "load", None)
 
     def run() -> None:
@@ -46,9 +46,27 @@ def _warm_up(transcriber: Transcriber, language: Language) -> None:
             if callable(load):
                 load()
         client = ClientTurn("I have waited all week.", EmotionalState("calm", 0.5), (), language)
-        score_exchange(client, Transcript.from_text("You have waited all week.", language))
+        with contextlib.suppress(SimulatorError):
+            shared_encoder().load()
+        score_exchange(
+            client,
+            Transcript.from_text("You have waited all week.", language),
+            encoder=shared_encoder(),
+        )
 
     threading.Thread(target=run, name="warm-up", daemon=True).start()
+
+
+def _print_report(console: Console, folder: Path) -> None:
+    """Write the session's HTML report and print its path; a failure costs only the report."""
+    from simulator.cli.report_cmds import write_report
+
+    try:
+        path = write_report(folder)
+    except SimulatorError as exc:
+        console.print(f"[dim]No report: {shown(str(exc))}[/dim]")
+        return
+    console.print(f"Report: {shown(str(path))}")
 
 
 def run_session(
@@ -58,9 +76,22 @@ def run_session(
     transcriber: Transcriber,
     log: SessionLog,
     seed: int,
+    profile: bool = False,
+    *,
+    ask_again: bool = False,
     tts: str = "piper",
 ) -> int:
-    """Run a whole session, printing each step; the log survives an interruption."""
+    """Run a whole session, printing each step; the log survives an interruption.
+
+    With ``profile``, each exchange is followed by where its time went. With ``ask_again``, an
+    unclear reply may be said again (live practice; a demo's replies are fixed recordings).
+    """
+    from simulator.cli.brains import client_brain
+    from simulator.cli.render import show_client, show_exchange, show_summary, state_line
+    from simulator.encoder import shared_encoder
+    from simulator.phases import profile_lines
+    from simulator.session import ClientLine, ExchangeTimings, NoReply, SessionEnd, iter_session
+
     console.print(
         f"[bold]{shown(persona.name)}[/bold] ({persona.language}) — "
         f"{shown(persona.situation.strip())}"
@@ -69,14 +100,27 @@ def run_session(
     synthesizer = options.make_voice(tts, persona.language)
     _warm_up(transcriber, persona.language)
     try:
-        brain = client_brain()
-        for event in iter_session(persona, audio_io, synthesizer, transcriber, log, seed, brain):
+        events = iter_session(
+            persona,
+            audio_io,
+            synthesizer,
+            transcriber,
+            log,
+            seed,
+            ask_again=ask_again,
+            encoder=shared_encoder(),
+            brain=client_brain(),
+        )
+        for event in events:
             if isinstance(event, ClientLine):
                 show_client(console, event.index, event.turn.text, event.turn.state)
             elif isinstance(event, NoReply):
                 console.print(f"  [red]{shown(event.message)}[/red]")
             elif isinstance(event, Exchange):
                 show_exchange(console, event)
+            elif isinstance(event, ExchangeTimings) and profile:
+                for line in profile_lines(event.timings):
+                    console.print(f"  [dim]profile: {shown(line)}[/dim]")
             elif isinstance(event, SessionEnd):
                 if event.closing_line:
                     console.print(f"\n  [cyan]Client:[/cyan] {shown(event.closing_line)}")
@@ -86,6 +130,7 @@ def run_session(
                 )
                 show_summary(console, event.summary)
                 console.print(f"[dim]Log: {shown(str(event.log_path))}[/dim]")
+                _print_report(console, log.folder)
     except KeyboardInterrupt:
         with contextlib.suppress(SimulatorError):
             log.end("interrupted")
@@ -97,29 +142,46 @@ def run_session(
     return 0
 
 
-def _settings(args: argparse.Namespace) -> dict[str, object]:
-    """The options that shaped the session, kept in its start record."""
+def _settings(args: argparse.Namespace, decode: DecodeOptions) -> dict[str, object]:
+    """The options that shaped the session, kept in its start record (with Whisper's decoding)."""
     keys = ("asr", "model", "beam", "tts", "trainee", "push_to_talk")
-    return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
+    settings = {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
+    settings["decode"] = decode.to_dict()
+    return settings
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
     from simulator.fixtures import FixtureAudio
+    from simulator.persona import find_persona
+    from simulator.session import SessionLog
+    from simulator.stt import DecodeOptions, make_transcriber
 
     persona = find_persona(args.persona)
     audio_io = FixtureAudio(persona.id, plan=args.trainee)
-    transcriber = make_transcriber(args.asr, args.model, persona.language, beam_size=args.beam)
-    log = SessionLog.create(args.out or sessions_root(), persona.id, "demo", _settings(args))
+    decode = DecodeOptions(beam_size=args.beam)
+    transcriber = make_transcriber(args.asr, args.model, persona.language, options=decode)
+    root = args.out or sessions_root()
+    log = SessionLog.create(root, persona.id, "demo", _settings(args, decode))
     console = Console(highlight=False)
     console.print("[dim]Demo: the trainee's replies are recorded fixtures; no microphone.[/dim]")
-    return run_session(console, persona, audio_io, transcriber, log, args.seed, args.tts)
+    return run_session(
+        console, persona, audio_io, transcriber, log, args.seed, args.profile, tts=args.tts
+    )
 
 
 def _practice(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
     from simulator.devices import LiveAudio
+    from simulator.persona import find_persona
+    from simulator.session import SessionLog
+    from simulator.stt import DecodeOptions, make_transcriber
 
     persona = find_persona(args.persona)
-    transcriber = make_transcriber(args.asr, args.model, persona.language, beam_size=args.beam)
+    decode = DecodeOptions(beam_size=args.beam)
+    transcriber = make_transcriber(args.asr, args.model, persona.language, options=decode)
     root = args.out or sessions_root()
     console = Console(highlight=False)
     # Opened first, so a machine without sound fails with its one line and nothing else;
@@ -133,8 +195,18 @@ def _practice(args: argparse.Namespace) -> int:
             else "stop talking to end your turn; if you talk over the client, they stop for you"
         )
         console.print(f"[dim]Speak after the client; {hint}. Ctrl-C stops.[/dim]")
-        log = SessionLog.create(root, persona.id, "practice", _settings(args))
-        return run_session(console, persona, audio_io, transcriber, log, args.seed, args.tts)
+        log = SessionLog.create(root, persona.id, "practice", _settings(args, decode))
+        return run_session(
+            console,
+            persona,
+            audio_io,
+            transcriber,
+            log,
+            args.seed,
+            args.profile,
+            ask_again=True,
+            tts=args.tts,
+        )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

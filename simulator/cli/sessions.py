@@ -8,17 +8,17 @@ import shutil
 import sys
 from pathlib import Path
 
-from rich.console import Console
-from rich.table import Table
-
 from simulator.cli.session_cmds import sessions_root
 from simulator.cli.textsafe import shown
 from simulator.errors import SimulatorError
-from simulator.session_log import LOG_NAME, SessionLogError, read_session_log
+
+# The log reader (and through it the scorer) and rich are imported when a command runs.
 
 
 def session_folders(root: Path) -> list[Path]:
     """Every session folder under ``root`` (a folder holding a session log), oldest first."""
+    from simulator.session_log import LOG_NAME
+
     if not root.is_dir():
         return []
     return sorted(p for p in root.iterdir() if p.is_dir() and (p / LOG_NAME).is_file())
@@ -30,6 +30,8 @@ def _size(folder: Path) -> int:
 
 def _row(folder: Path) -> dict[str, object]:
     """What the list shows of one session; a log it cannot read is shown with the reason."""
+    from simulator.session_log import SessionLogError, read_session_log
+
     row: dict[str, object] = {"id": folder.name, "folder": str(folder), "bytes": _size(folder)}
     try:
         log = read_session_log(folder)
@@ -56,6 +58,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not rows:
         print(f"no sessions in {root}")
         return 0
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("id", "persona", "started", "exchanges", "outcome", "size")
     for r in rows:
         table.add_row(
@@ -96,7 +101,9 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `sessions list` and `sessions delete`."""
     sessions = sub.add_parser("sessions", help="list or delete your recorded sessions")
-    ssub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION", required=True)
+    ssub = sessions.add_subparsers(
+        dest="sessions_command", metavar="ACTION", required=True, help="what to do"
+    )
     out_help = "folder that keeps the sessions (default: your data folder)"
 
     p = ssub.add_parser("list", help="every session kept, with persona, date and outcome")

@@ -7,8 +7,6 @@ terminal. Newlines and tabs stay.
 
 from __future__ import annotations
 
-from rich.markup import escape
-
 REPLACEMENT = "\ufffd"
 _BIDI = (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
 _CONTROLS = (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0D, 0x20), *range(0x7F, 0xA0))
@@ -22,4 +20,6 @@ def neutralise(text: str) -> str:
 
 def shown(text: str) -> str:
     """Neutralised and escaped for rich markup: safe to put inside a ``console.print`` string."""
+    from rich.markup import escape  # imported here: `--help` and JSON output never need rich
+
     return escape(neutralise(text))

@@ -116,6 +116,9 @@ class LiveAudio:
             if self.push_to_talk:
                 return self._capture_between_presses(recorder)
             return self._capture(recorder, on_stretch)
+        except BaseException:  # Ctrl-C or a failure: the client stops at once
+            self._abort_playback()
+            raise
         finally:
             self._finish_playback()
             self._stop_listening()
@@ -132,7 +135,9 @@ class LiveAudio:
     def __exit__(
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        """Close the streams."""
+        """Close the streams; on Ctrl-C or an error, without letting the client finish the line."""
+        if kind is not None:
+            self._abort_playback()
         self.close()
 
     def _listen(self) -> Recorder:
@@ -144,6 +149,13 @@ class LiveAudio:
         if self._recorder is not None:
             self._recorder.close()
             self._recorder = None
+
+    def _abort_playback(self) -> None:
+        """Cut the client's line off now instead of waiting for it to end."""
+        for playback in (self._playback, self._yielded):
+            if playback is not None:
+                playback.close()
+        self._playback = self._yielded = None
 
     def _finish_playback(self) -> None:
         for playback in (self._playback, self._yielded):

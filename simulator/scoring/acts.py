@@ -36,6 +36,7 @@ MI_INCONSISTENT: frozenset[ActKind] = frozenset(
 )
 
 __all__ = [
+    "MAIN_ACT_ORDER",
     "MI_INCONSISTENT",
     "QUESTION_ACTS",
     "REFLECTION_ACTS",
@@ -44,6 +45,7 @@ __all__ = [
     "emotion_of",
     "feeling_words",
     "fi_person",
+    "main_act",
     "person",
     "question_form",
 ]
@@ -62,6 +64,40 @@ def client_context(client: ClientTurn | None, language: str) -> ClientContext:
     )
 
 
+# Which act of a reply is its main act, the one that matters most to the client (the corpus
+# labelling rule of benchmarks/corpus/PLAN.md): any harmful act outranks every good one; then
+# the order below. Among acts of the same rank, the more confident, then the later one wins.
+MAIN_ACT_ORDER: tuple[ActKind, ...] = (
+    "judgement",
+    "persuasion",
+    "advice",
+    "deflection",
+    "self_disclosure",
+    "reassurance",
+    "summary",
+    "complex_reflection",
+    "simple_reflection",
+    "open_question",
+    "emphasizing_autonomy",
+    "seeking_collaboration",
+    "affirmation",
+    "information",
+    "closed_question",
+    "encourager",
+    "other",
+)
+
+
+def main_act(acts: tuple[Act, ...] | list[Act]) -> Act | None:
+    """The reply's main act: harm first, then ``MAIN_ACT_ORDER``; None for an empty reply."""
+    if not acts:
+        return None
+    rank = {k: i for i, k in enumerate(MAIN_ACT_ORDER)}
+    return min(
+        enumerate(acts), key=lambda ia: (rank[ia[1].kind], -ia[1].confidence, -ia[0])
+    )[1]
+
+
 def question_form(act: Act, language: str) -> str | None:
     """Open or closed for a question act, or for any other act asked with a question mark.
 
@@ -77,7 +113,7 @@ def question_form(act: Act, language: str) -> str | None:
     return "open" if is_open(strip_discourse(main_clause(s, lex), lex), s, lex) else "closed"
 
 
-def _align(sentences: tuple[str, ...], words: tuple[Word, ...]) -> list[tuple[float, float] | None]:
+def align(sentences: tuple[str, ...], words: tuple[Word, ...]) -> list[tuple[float, float] | None]:
     """Give each sentence the start and end of the words it covers, by word count."""
     if not words:
         return [None] * len(sentences)
@@ -105,7 +141,7 @@ def classify_acts(
     lex = lexicon(lang)
     ctx = client_context(client, lang)
     sentences = split_sentences(text)
-    spans = _align(sentences, words)
+    spans = align(sentences, words)
     acts: list[Act] = []
     for sentence, span in zip(sentences, spans, strict=True):
         kind = classify_sentence(sentence, lex, ctx)

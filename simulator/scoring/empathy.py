@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.scoring.features import emotion_of, feeling_words
+from simulator.scoring.features import emotion_of, feeling_words, same_feeling
 from simulator.scoring.text import (
     content_forms,
     find_terms,
@@ -46,7 +46,9 @@ def _reaction(acts: tuple[Act, ...], client: ClientTurn) -> Evidence | None:
         toks = tokens(act.text, lex.language)
         for term in feeling_words(toks, lex):
             group = emotion_of(term, lex)
-            if group == client.state.emotion and group not in _NEUTRAL_EMOTIONS:
+            if group in _NEUTRAL_EMOTIONS:
+                continue  # "Okay." or "fine" names no feeling
+            if same_feeling(group, client.state.emotion):
                 return Evidence("empathy", REACTION["strong"],
                                 f"named the client's feeling ({group})", act.text)
             weak = weak or Evidence("empathy", REACTION["weak"], "named a feeling", act.text)

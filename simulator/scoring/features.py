@@ -70,6 +70,23 @@ def feeling_words(toks: tuple[str, ...], lex: Lexicon, groups: tuple[str, ...] =
     return tuple(found)
 
 
+# Emotions close enough that naming one answers the other ("hopeless" to a sad client).
+RELATED_EMOTIONS: dict[str, frozenset[str]] = {
+    "sad": frozenset({"hopeless", "ashamed", "guilty"}),
+    "anxious": frozenset({"overwhelmed", "confused"}),
+    "angry": frozenset({"defensive"}),
+    "distrustful": frozenset({"defensive"}),
+}
+
+
+def same_feeling(named: str | None, emotion: str) -> bool:
+    """Whether a feeling of group ``named`` answers a client whose emotion is ``emotion``."""
+    if named is None:
+        return False
+    return (named == emotion or named in RELATED_EMOTIONS.get(emotion, frozenset())
+            or emotion in RELATED_EMOTIONS.get(named, frozenset()))
+
+
 def emotion_of(term: str, lex: Lexicon) -> str | None:
     """Which emotion group a feeling term belongs to."""
     for name, terms in lex.section("feelings").items():

@@ -23,7 +23,14 @@ from simulator.scoring.perspective import (
     quoted_words,
     to_second_person,
 )
-from simulator.scoring.text import content_forms, lemma, lemma_cased, lexicon, split_sentences
+from simulator.scoring.text import (
+    content_forms,
+    lemma,
+    lemma_cased,
+    lexicon,
+    split_sentences,
+    standardise_fi_text,
+)
 from simulator.types import ClientTurn
 
 MAX_CLAUSE_WORDS = 16  # longer client sentences are cut at a clause boundary
@@ -46,6 +53,11 @@ class Clause:
     source: str  # the client's cleaned sentence
     kind: QuestionKind  # which open question fits it
     has_feeling: bool  # it names a feeling itself, so no feeling phrase is added
+
+
+def _standard(sentence: str, language: str) -> str:
+    """Finnish in the worker's standard forms ("mä oon" -> "minä olen"), others unchanged."""
+    return standardise_fi_text(sentence) if language == "fi" else sentence
 
 
 def _data(language: str) -> Mapping[str, Any]:
@@ -196,7 +208,7 @@ def client_clause(client: ClientTurn) -> Clause | None:
     for sentence in split_sentences(client.text):
         if sentence.rstrip().endswith("?"):
             continue
-        source = clean_sentence(sentence, lang)
+        source = clean_sentence(_standard(sentence, lang), lang)
         if _starts_with(sentence, _words(lang, "retort_starts")):
             continue  # "So I'm a liar now": a retort, even once "So" is dropped
         content = content_forms(source, lang)
@@ -225,7 +237,7 @@ def own_feeling(client: ClientTurn, besides: str = "") -> str | None:
     for sentence in split_sentences(client.text):
         if sentence.rstrip().endswith("?"):
             continue
-        source = clean_sentence(sentence, lang)
+        source = clean_sentence(_standard(sentence, lang), lang)
         toks = tuple(t.lower().replace("’", "'") for t in WORD_RE.findall(source))
         if (source == besides or not 2 <= len(toks) <= OWN_FEELING_MAX_WORDS
                 or not feeling_words(toks, lex) or person(toks, lex)[0] == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from simulator.scoring.features import emotion_of, feeling_words, person, subject_person
 from simulator.scoring.text import (
@@ -18,6 +19,7 @@ from simulator.scoring.text import (
     find_terms,
     shared_forms,
     starts_with,
+    term_matches,
     term_positions,
     tokens,
 )
@@ -82,39 +84,71 @@ def parse(text: str, lex: Lexicon) -> Sentence:
     return Sentence(text, toks, core, n1, n2, text.rstrip().endswith("?"))
 
 
+# How a rule reached its act: a phrase of a word list ("lexicon"), the sentence's question form
+# ("form"), or the weighing of content words, persons and length ("content"). The hybrid
+# scorer lets the learned layer overrule "content" decisions; see docs/scoring.md.
+Basis = Literal["lexicon", "form", "content"]
+
+
 def classify_sentence(text: str, lex: Lexicon, ctx: ClientContext) -> ActKind:
     """The act of one sentence, given the client context."""
+    return classify_traced(text, lex, ctx)[0]
+
+
+def classify_traced(text: str, lex: Lexicon, ctx: ClientContext) -> tuple[ActKind, Basis]:
+    """The act of one sentence and how the rules reached it."""
     s = parse(text, lex)
     if not s.core or " ".join(s.toks) in lex.words("encouragers"):
-        return "encourager"
+        return "encourager", "lexicon"
     if len(s.core) <= OTHER_MAX_WORDS and s.opens(lex, "other_phrases"):
-        return "other"
+        return "other", "lexicon"
     social = s.has(lex, "social")
     if social and len(s.core) - len(social[0].split()) <= SOCIAL_SLACK:
-        return "other"
+        return "other", "lexicon"
     evaluation = starts_with(lex.words("evaluations"), s.core)
     if evaluation and len(s.core) - len(evaluation.split()) <= SOCIAL_SLACK and s.n2 == 0:
-        return "other"
-    harm = _harm(s, lex)
+        return "other", "lexicon"
+    if not s.is_question and is_offer(s, lex):
+        return "seeking_collaboration", "lexicon"
+    harm = _harm(s, lex, ctx)
     if harm is not None:
-        return harm
+        return harm, "lexicon"
     if s.opens(lex, "advice_questions") and not s.has(lex, "tell_verbs"):
-        return "advice"
+        return "advice", "lexicon"
     marker = bool(s.has(lex, "reflection_markers"))
     if not s.is_question:
         if s.has(lex, "autonomy"):
-            return "emphasizing_autonomy"
+            return "emphasizing_autonomy", "lexicon"
         if s.has(lex, "summary") and len(s.core) >= SUMMARY_MIN_WORDS and s.n2 > 0:
-            return "summary"
+            return "summary", "lexicon"
     question = _question(s, lex, ctx, marker)
     if question is not None:
-        return question
+        return question, "form"
     return _statement(s, lex, ctx, marker)
 
 
-def _harm(s: Sentence, lex: Lexicon) -> ActKind | None:
+def is_offer(s: Sentence, lex: Lexicon) -> bool:
+    """A concrete offer or commitment the worker makes: the last metre, a boundary with an offer.
+
+    "I don't know yet, but I'll check and ring you by Friday", "I can't lend you money, but I can
+    help you apply", "I can ask my team leader to call you today": the worker partners with the
+    client on a next step, so neither a deflection nor information. "I don't know" alone stays
+    a deflection; an offer that also judges or advises is coded by that.
+    """
+    return bool(s.has(lex, "offers")) and not s.has(lex, "judgement") and not s.has(lex, "advice")
+
+
+def _client_evaluation(judged: tuple[str, ...], s: Sentence, lex: Lexicon,
+                       ctx: ClientContext) -> bool:
+    """The evaluative words are the client's own, put in their mind: "You think it's ridiculous"."""
+    return bool(s.has(lex, "attributions")) and all(
+        term_matches(term, ctx.toks) >= 0 for term in judged)
+
+
+def _harm(s: Sentence, lex: Lexicon, ctx: ClientContext) -> ActKind | None:
     """Deflection, self-disclosure, reassurance or judgement, if the sentence is one."""
-    if s.has(lex, "judgement"):
+    judged = s.has(lex, "judgement")
+    if judged and not _client_evaluation(judged, s, lex, ctx):
         return "judgement"
     deflections = s.has(lex, "deflection")
     # "You're not sure" reflects the client; "I'm not sure" or "check online" deflects.
@@ -256,17 +290,19 @@ def _reflected(term: str, at: int, core: tuple[str, ...], lex: Lexicon, ctx: Cli
     return first[: len(words)] != words and bool(find_terms((" ".join(first),), ctx.toks))
 
 
-def _statement(s: Sentence, lex: Lexicon, ctx: ClientContext, marker: bool) -> ActKind:
+def _statement(
+    s: Sentence, lex: Lexicon, ctx: ClientContext, marker: bool
+) -> tuple[ActKind, Basis]:
     telling = _telling(s, lex, ctx)
     if telling is not None:
-        return telling
+        return telling, "lexicon"
     if not marker and s.has(lex, "collaboration"):
-        return "seeking_collaboration"
+        return "seeking_collaboration", "lexicon"
     shared = shared_forms(content_forms(" ".join(s.core), lex.language), ctx.forms)
     feelings = feeling_words(s.toks, lex)
     affirming = bool(s.has(lex, "affirmation"))
     if s.n2 > 0 and not marker and affirming and not feelings:
-        return "affirmation"
+        return "affirmation", "lexicon"
     info = bool(s.has(lex, "information_markers"))
     subject = subject_person(s.core, lex)
     points = (3 if marker else 0) + min(s.n2, 2) + (1 if subject == 2 else 0)
@@ -283,17 +319,17 @@ def _statement(s: Sentence, lex: Lexicon, ctx: ClientContext, marker: bool) -> A
         points -= 1
     if points >= 2:
         if len(s.core) >= LONG_SUMMARY_WORDS and len(shared) >= 4:
-            return "summary"
-        return reflection_depth(s, lex, ctx, shared)
+            return "summary", "content"
+        return reflection_depth(s, lex, ctx, shared), "lexicon" if marker else "content"
     if affirming:
-        return "affirmation"
+        return "affirmation", "lexicon"
     min_words = int(lex.data.get("information_min_words", 8))
     if len(s.core) >= min_words or info:
-        return "information"
+        return "information", "lexicon" if info else "content"
     content = content_forms(" ".join(s.core), lex.language)
     if ctx.emotion is not None and s.n1 == 0 and len(content) >= FRAGMENT_CONTENT_WORDS:
-        return "simple_reflection"  # "Inner harmony, health and security." names what was said
-    return "other"
+        return "simple_reflection", "content"  # "Inner harmony, health and security."
+    return "other", "content"
 
 
 def reflection_depth(

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from simulator.scoring.bands import score_bands
 from simulator.types import Feedback, Scores
 
 
 def result_to_dict(scores: Scores, feedback: Feedback) -> dict[str, object]:
-    """Acts, scores, feedback lines, evidence and pacing metrics as plain JSON-ready data."""
-    lines = ([feedback.praise] if feedback.praise else []) + list(feedback.suggestions)
+    """Acts, scores and bands, feedback lines, evidence, pacing, transcript and risk checks.
+
+    ``feedback`` lists every line in the order the trainee sees them: the notice (an unclear
+    transcript, a reply in another language), the praise, then the suggestions.
+    """
+    lines = [line for line in (feedback.notice, feedback.praise) if line]
+    lines += list(feedback.suggestions)
     pacing: dict[str, object] | None = None
     if scores.pacing_metrics is not None:
         m = asdict(scores.pacing_metrics)
@@ -33,6 +39,7 @@ def result_to_dict(scores: Scores, feedback: Feedback) -> dict[str, object]:
             "empathy": scores.empathy,
             "pacing": scores.pacing,
         },
+        "bands": score_bands(scores.listening, scores.empathy, scores.pacing),
         "feedback": lines,
         "praise": feedback.praise,
         "suggestions": list(feedback.suggestions),
@@ -41,4 +48,13 @@ def result_to_dict(scores: Scores, feedback: Feedback) -> dict[str, object]:
             for e in scores.evidence
         ],
         "pacing": pacing,
+        "notice": feedback.notice,
+        "transcript_check": None if scores.transcript is None else asdict(scores.transcript),
+        "risk": None if scores.risk is None else asdict(scores.risk),
+        "harm": {
+            "probability": (
+                None if scores.harm_probability is None else round(scores.harm_probability, 3)
+            ),
+            "flagged": scores.harm_flagged,
+        },
     }

@@ -89,6 +89,19 @@ def _lexicon_words(lex: Lexicon, key: str) -> tuple[str, ...]:
     return tuple(" ".join(standard_fi(w) for w in phrase.split()) for phrase in words)
 
 
+def standardise_fi_text(text: str) -> str:
+    """Finnish text with each spoken word in its standard form, case and punctuation kept."""
+
+    def sub(m: re.Match[str]) -> str:
+        word = m.group(0)
+        std = standard_fi(word.lower().replace("’", "'"))
+        if std == word.lower():
+            return word
+        return std[:1].upper() + std[1:] if word[:1].isupper() else std
+
+    return _TOKEN_RE.sub(sub, text)
+
+
 _FI_SPOKEN_ENDINGS = (("nu", "nut"), ("ny", "nyt"), ("is", "isi"), ("ks", "ko"), ("ks", "kö"))
 
 
@@ -98,7 +111,8 @@ def standard_fi(word: str) -> str:
 
     Listed forms come from the lexicon's ``spoken`` map (possibly two words: "ootsä" ->
     "oletko sinä"); a word ending in -nu/-ny, -is or -ks becomes -nut/-nyt, -isi or -ko/-kö
-    when the lemmatiser reads that form as a verb and the spoken one as nothing else.
+    when the lemmatiser reads that form as a verb (and, for -is and -ks, the spoken one as
+    nothing else).
     """
     listed = lexicon("fi").data.get("spoken", {}).get(word)
     if listed is not None:
@@ -109,7 +123,8 @@ def standard_fi(word: str) -> str:
         if word.endswith(spoken):
             candidate = word[: -len(spoken)] + standard
             verb, own = lemma(candidate, "fi"), lemma(word, "fi")
-            if verb != candidate and verb.endswith(("a", "ä")) and own in (word, verb):
+            trusted = spoken in ("nu", "ny") or own in (word, verb)  # -nu: no other ending
+            if verb != candidate and verb.endswith(("a", "ä")) and trusted:
                 return candidate
             if spoken in ("nu", "ny") and own != word and own.endswith(("a", "ä")):
                 return candidate  # "nukkunu": read as the verb nukkua already
@@ -195,7 +210,7 @@ def term_matches(term: str, toks: Sequence[str]) -> int:
     and ``~`` matches up to MAX_GAP words ("had je ~ moeten" finds "had je eerder moeten").
     """
     parts = tuple(term.split())
-    for i in range(len(toks)):
+    for i in _starts(parts, toks):
         if _match_from(parts, toks, i):
             return i
     return -1
@@ -204,7 +219,18 @@ def term_matches(term: str, toks: Sequence[str]) -> int:
 def term_positions(term: str, toks: Sequence[str]) -> tuple[int, ...]:
     """Every index where a lexicon phrase begins in ``toks``."""
     parts = tuple(term.split())
-    return tuple(i for i in range(len(toks)) if _match_from(parts, toks, i))
+    return tuple(i for i in _starts(parts, toks) if _match_from(parts, toks, i))
+
+
+def _starts(parts: tuple[str, ...], toks: Sequence[str]) -> Iterable[int]:
+    """Indexes where a phrase can begin: where its first word matches (all, for ``~`` or none)."""
+    if not parts or parts[0] == "~":
+        return range(len(toks))
+    head = parts[0]
+    if head.endswith("*"):
+        prefix = head[:-1]
+        return [i for i, t in enumerate(toks) if t.startswith(prefix)]
+    return [i for i, t in enumerate(toks) if t == head]
 
 
 def _match_from(parts: tuple[str, ...], toks: Sequence[str], i: int) -> bool:

@@ -3,28 +3,25 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from simulator.audio import Audio, for_whisper
 from simulator.errors import AudioError, TranscriptionError
+from simulator.stt.options import BEAM_SIZE, DecodeOptions
 from simulator.types import Transcript, Word
 
-BEAM_SIZE = 5  # Whisper's own default; the benchmark reports its speed
-# No temperature fallback: on hard audio it re-decodes up to five times (measured 3x slower on
-# average, 5x in the worst case, on Finnish and Dutch replies) for little gain on short replies.
-TEMPERATURE = 0.0
-# A cap on decoded tokens stops a hallucination loop on a short clip. It is set well above real
-# speech (Finnish needs about 8 tokens a second): a cap near the real need changed the last word
-# of the Finnish test clip, so it must never bind on ordinary replies.
-TOKENS_PER_SECOND = 16
-MIN_TOKENS = 32
-MAX_TOKENS = 440  # Whisper's own limit is 448 tokens per 30-second window
 
+def decode_passes(segments: Iterable[Any], options: DecodeOptions) -> int:
+    """How many times the busiest 30-second window was decoded (1, or 2 after a fallback).
 
-def max_new_tokens(duration: float) -> int:
-    """Tokens a 30-second window may decode for a clip of ``duration`` seconds."""
-    return min(MAX_TOKENS, MIN_TOKENS + int(TOKENS_PER_SECOND * duration))
+    faster-whisper marks each segment with the temperature of the decode it kept; a window whose
+    first decode failed ends at the last temperature, kept or not.
+    """
+    temps = options.temperatures
+    passes = [1 + temps.index(s.temperature) if s.temperature in temps else 1 for s in segments]
+    return max(passes, default=1)
 
 
 class FasterWhisperTranscriber:
@@ -36,12 +33,14 @@ class FasterWhisperTranscriber:
         default_language: str | None = None,
         compute_type: str = "int8",
         beam_size: int = BEAM_SIZE,
+        options: DecodeOptions | None = None,
     ) -> None:
         """Remember the model folder (or name) and options; loading waits for ``load()``."""
         self.model_source = model
         self.default_language = default_language
         self.compute_type = compute_type
-        self.beam_size = beam_size
+        self.options = options or DecodeOptions(beam_size=beam_size)
+        self.beam_size = self.options.beam_size
         self._model: Any = None
         self._lock = threading.Lock()
 
@@ -60,6 +59,7 @@ class FasterWhisperTranscriber:
                     self.model_source,
                     device="cpu",
                     compute_type=self.compute_type,
+                    cpu_threads=self.options.threads,
                     local_files_only=local,
                 )
             except (RuntimeError, ValueError, OSError) as exc:
@@ -74,19 +74,25 @@ class FasterWhisperTranscriber:
         lang = language or self.default_language
         if lang and lang != "en" and not self._model.model.is_multilingual:
             raise TranscriptionError(f"the English-only model cannot transcribe language '{lang}'")
+        opts = self.options
         segments, info = self._model.transcribe(
             clip.samples,
             language=lang,
-            beam_size=self.beam_size,
+            beam_size=opts.beam_size,
+            best_of=opts.best_of,
             word_timestamps=True,
             vad_filter=True,
             condition_on_previous_text=False,
-            temperature=TEMPERATURE,
-            max_new_tokens=max_new_tokens(clip.duration),
+            temperature=list(opts.temperatures),
+            compression_ratio_threshold=opts.compression_ratio_threshold,
+            log_prob_threshold=opts.log_prob_threshold,
+            no_speech_threshold=opts.no_speech_threshold,
+            max_new_tokens=opts.max_new_tokens(clip.duration),
         )
         words: list[Word] = []
         texts: list[str] = []
-        for segment in list(segments):  # transcribe() is lazy: decoding happens here
+        decoded = list(segments)  # transcribe() is lazy: decoding happens here
+        for segment in decoded:
             texts.append(segment.text.strip())
             for w in segment.words or ():
                 words.append(
@@ -101,5 +107,27 @@ class FasterWhisperTranscriber:
         if not words:
             raise AudioError("no speech was recognised in the recording")
         return Transcript(
-            words=tuple(words), text=text, language=info.language, duration=clip.duration
+            words=tuple(words),
+            text=text,
+            language=info.language,
+            duration=clip.duration,
+            language_probability=float(info.language_probability),
+            **segment_certainty(
+                [(s.no_speech_prob, s.compression_ratio, s.avg_logprob) for s in decoded]
+            ),
+            decode_passes=decode_passes(decoded, opts),
         )
+
+
+def segment_certainty(segments: list[tuple[float, float, float]]) -> dict[str, float | None]:
+    """Whisper's least certain segment figures: highest no-speech and compression, lowest logprob.
+
+    Each segment is (no-speech probability, compression ratio, average log-probability).
+    """
+    if not segments:
+        return {"no_speech_prob": None, "compression_ratio": None, "avg_logprob": None}
+    return {
+        "no_speech_prob": round(max(float(s[0]) for s in segments), 4),
+        "compression_ratio": round(max(float(s[1]) for s in segments), 4),
+        "avg_logprob": round(min(float(s[2]) for s in segments), 4),
+    }

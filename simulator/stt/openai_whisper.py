@@ -25,7 +25,8 @@ from simulator.audio import WHISPER_RATE, Audio, for_whisper
 from simulator.errors import AudioError, TranscriptionError
 from simulator.models import cache_root
 from simulator.stt.convert import convert
-from simulator.stt.faster import BEAM_SIZE, TEMPERATURE, max_new_tokens
+from simulator.stt.faster import segment_certainty
+from simulator.stt.options import BEAM_SIZE, DecodeOptions
 from simulator.types import Transcript, Word
 
 NOT_INSTALLED = (
@@ -104,6 +105,7 @@ class OpenAIWhisperTranscriber:
         *,
         beam_size: int = BEAM_SIZE,
         cache_dir: Path | None = None,
+        options: DecodeOptions | None = None,
     ) -> None:
         """Check the backend is installed and remember the model; loading waits for ``load()``."""
         try:
@@ -113,7 +115,8 @@ class OpenAIWhisperTranscriber:
             raise TranscriptionError(NOT_INSTALLED) from exc
         self.model_dir = Path(model_dir)
         self.default_language = default_language
-        self.beam_size = beam_size
+        self.options = options or DecodeOptions(beam_size=beam_size)
+        self.beam_size = self.options.beam_size
         self.checkpoint = checkpoint_path(self.model_dir, cache_dir)
         self._model: Any = None
         self._lock = threading.Lock()
@@ -161,6 +164,8 @@ class OpenAIWhisperTranscriber:
         import torch
         import whisper
 
+        opts = self.options
+        torch.set_num_threads(opts.threads)
         try:
             with torch.inference_mode():
                 result = whisper.transcribe(
@@ -168,19 +173,25 @@ class OpenAIWhisperTranscriber:
                     speech,
                     verbose=None,
                     language=lang,
-                    beam_size=self.beam_size,
-                    temperature=TEMPERATURE,
-                    sample_len=max_new_tokens(clip.duration),
+                    beam_size=opts.beam_size,
+                    best_of=opts.best_of,
+                    temperature=opts.temperatures,
+                    compression_ratio_threshold=opts.compression_ratio_threshold,
+                    logprob_threshold=opts.log_prob_threshold,
+                    no_speech_threshold=opts.no_speech_threshold,
+                    sample_len=opts.max_new_tokens(clip.duration),
                     fp16=False,
                     word_timestamps=True,
                     condition_on_previous_text=False,
                 )
         except (RuntimeError, ValueError) as exc:
             raise TranscriptionError(f"openai-whisper failed: {exc}") from exc
-        return self._transcript(result, time_map, clip.duration)
+        return self._transcript(result, time_map, clip.duration, opts.temperatures)
 
     @staticmethod
-    def _transcript(result: dict[str, Any], time_map: Any, duration: float) -> Transcript:
+    def _transcript(
+        result: dict[str, Any], time_map: Any, duration: float, temperatures: tuple[float, ...]
+    ) -> Transcript:
         """Build the Transcript, mapping word times from speech-only back to the clip."""
         words: list[Word] = []
         texts: list[str] = []
@@ -205,4 +216,17 @@ class OpenAIWhisperTranscriber:
             text=" ".join(t for t in texts if t),
             language=str(result["language"]),
             duration=duration,
+            **segment_certainty([
+                (s["no_speech_prob"], s["compression_ratio"], s["avg_logprob"])
+                for s in result["segments"]
+            ]),
+            decode_passes=max(
+                (
+                    1 + temperatures.index(s["temperature"])
+                    if s["temperature"] in temperatures
+                    else 1
+                    for s in result["segments"]
+                ),
+                default=1,
+            ),
         )

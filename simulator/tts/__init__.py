@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from simulator.tts.espeak import ESPEAK_VOICE, EspeakSynthesizer, Prosody, prosody_for
+from simulator.tts.espeak import ESPEAK_VOICE, PRESETS, EspeakSynthesizer, Prosody, prosody_for
 from simulator.tts.piper import (
     PIPER_LANGUAGES,
     PiperProsody,
@@ -27,6 +27,7 @@ __all__ = [
     "DEFAULT_TTS",
     "ESPEAK_VOICE",
     "PIPER_LANGUAGES",
+    "PRESETS",
     "TTS_ENGINES",
     "EspeakSynthesizer",
     "PiperProsody",

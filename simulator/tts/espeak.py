@@ -42,6 +42,15 @@ PRESETS: dict[str, Prosody] = {
     "distrustful": Prosody(rate=150, pitch=40, pitch_range=28, volume=0.8, variant="m3"),
     "hopeful": Prosody(rate=170, pitch=55, pitch_range=62, volume=0.85, variant="m3"),
     "relieved": Prosody(rate=155, pitch=50, pitch_range=55, volume=0.8, variant="m3"),
+    # Shame and guilt speak low, slow and quiet; hopelessness flattest of all; defensiveness
+    # quick and loud like anger but less wide; overwhelm fast and high like anxiety; confusion
+    # slow with a lifted, searching pitch.
+    "ashamed": Prosody(rate=135, pitch=36, pitch_range=20, volume=0.6, variant="m3"),
+    "guilty": Prosody(rate=140, pitch=40, pitch_range=25, volume=0.65, variant="m3"),
+    "defensive": Prosody(rate=185, pitch=55, pitch_range=75, volume=0.95, variant="m3"),
+    "overwhelmed": Prosody(rate=200, pitch=64, pitch_range=62, volume=0.8, variant="m3"),
+    "hopeless": Prosody(rate=115, pitch=30, pitch_range=8, volume=0.55, variant="m3"),
+    "confused": Prosody(rate=145, pitch=56, pitch_range=60, volume=0.8, variant="m3"),
 }
 
 
