@@ -71,8 +71,12 @@ class LanguageTuning:
     female: str | None = None
 
 
-# Measured with benchmarks/voice_wer.py (Whisper base WER on the personas' lines).
-TUNING: dict[str, LanguageTuning] = {}
+# Chosen with benchmarks/voice_wer.py (Whisper base WER on the personas' stage lines, one
+# setting at a time; figures in benchmarks/README.md). English needs none: Piper speaks it.
+TUNING: dict[str, LanguageTuning] = {
+    "fi": LanguageTuning(range_scale=0.6, male="m1", female="f1"),
+    "nl": LanguageTuning(rate_scale=0.85, male="m3", female="f2"),
+}
 WORDGAP = 7  # espeak_PARAMETER espeakWORDGAP (pyttsx3's binding does not name it)
 
 # espeak-ng voice identifiers: a language code such as "en-gb" is not a voice name, and
