@@ -8,7 +8,8 @@ and the word error rate at which the language's default Whisper model (tiny.en f
 base for Finnish and Dutch) reads it back.
 
 Run: .venv/bin/python scripts/make_fixtures.py [PERSONA_ID...]
-     .venv/bin/python scripts/make_fixtures.py --measure   (WER of the files as they are)
+     .venv/bin/python scripts/make_fixtures.py --measure [PERSONA_ID...]   (record the WER of
+     the files as they are, without recording them again)
 """
 
 from __future__ import annotations
@@ -58,16 +59,14 @@ def heard(transcribers: dict[str, Transcriber], audio: Audio, language: str) -> 
 
 
 def measure(entries: list[dict[str, Any]]) -> None:
-    """Print the word error rate of the fixtures on disk, per language."""
+    """Measure the fixtures on disk: each entry's WER and what was heard, and per language."""
     root = fixtures_dir()
     transcribers: dict[str, Transcriber] = {}
-    by_lang: dict[str, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
     for e in entries:
-        refs, hyps = by_lang[e["language"]]
-        refs.append(e["text"])
-        hyps.append(heard(transcribers, read_audio(root / e["file"]), e["language"]))
-    for language, (refs, hyps) in sorted(by_lang.items()):
-        print(f"{language}: WER {wer(refs, hyps):.3f} over {len(refs)} fixtures")
+        e["heard"] = heard(transcribers, read_audio(root / e["file"]), e["language"])
+        e["wer"] = round(wer([e["text"]], [e["heard"]]), 3)
+        print(f"{e['file']}: WER {e['wer']:.2f}", flush=True)
+    measure_written(entries)
 
 
 def main() -> int:
@@ -79,8 +78,11 @@ def main() -> int:
     root = fixtures_dir()
     manifest_path = root / "manifest.json"
     old = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {"fixtures": []}
-    if args.measure:
+    if args.measure:  # record the WER of the files as they are, without recording again
         measure([e for e in old["fixtures"] if not only or e["persona"] in only])
+        manifest_path.write_text(
+            json.dumps(old, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
         return 0
     labels = yaml.safe_load((root / "labels.yaml").read_text(encoding="utf-8"))
     transcribers: dict[str, Transcriber] = {}

@@ -213,6 +213,11 @@ class SpokenLine:
             self._error = exc
             raise
 
+    @property
+    def parts(self) -> tuple[Audio, ...]:
+        """The sentences made so far, in order."""
+        return tuple(self._parts)
+
     def whole(self) -> Audio:
         """The whole line (what was not played yet is made now), sentences joined by a gap."""
         for _ in self.rest:

@@ -116,13 +116,20 @@ def test_streamed_piper_line_reaches_the_speaker_whole(
         live.wait_played()
         time.sleep(0.6)  # the sink's own buffer
         captured = pulse.speaker_since(max(0, mark - WHISPER_RATE // 2))
-    whole = line.whole()
-    reference = whole.resampled(WHISPER_RATE).samples
-    matches = window_matches(reference, captured)
-    assert len(matches) >= 0.7 * whole.duration / 0.25
-    scores = [score for score, _ in matches]
-    assert min(scores) > 0.8
-    assert np.median(scores) > 0.95
+    line.whole()
+    assert len(line.parts) == 3
+    # Sentence by sentence: on a busy machine a sentence may start a little late (a longer
+    # pause), which is allowed; every sentence must be there, whole and in order.
+    starts = []
+    for part in line.parts:
+        matches = window_matches(part.resampled(WHISPER_RATE).samples, captured)
+        assert len(matches) >= 0.7 * part.duration / 0.25
+        scores = [score for score, _ in matches]
+        assert min(scores) > 0.8 and np.median(scores) > 0.95
+        lags = [lag for _, lag in matches]
+        assert max(lags) - min(lags) <= 0.01 * WHISPER_RATE  # no gap inside a sentence
+        starts.append(float(np.median(lags)))
+    assert starts == sorted(starts)
 
 
 @pytest.mark.parametrize("tts", ["espeak", "piper"])
