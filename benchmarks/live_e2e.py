@@ -62,12 +62,12 @@ SYNTHETIC = {
 }
 PAUSE_BEFORE_REPLY_S = 0.6  # the trainee's pause after the client's last word
 SAY_AGAIN_TRIES = 3  # the program may offer to hear an unclear reply again (twice)
-MAX_PAUSE_S = 0.8  # a human clip is cut at its first longer pause: the turn would end there
-SILENT = 0.01  # a sample below this magnitude is silence (for the reply's last word)
+MAX_PAUSE_S = 0.5  # a human clip is cut at its first longer pause: the turn would end there
 EXCHANGE_TIMEOUT_S = 300.0
 DEMO_TIMEOUT_S = 900.0
 STARTUP_RUNS = 5
 TICK = os.sysconf("SC_CLK_TCK")
+NAN = float("nan")
 
 
 def shared_dir() -> Path:
@@ -91,9 +91,12 @@ def peak_rss_mb(pid: int) -> float:
 
 
 def last_word_s(audio: Audio) -> float:
-    """Seconds from the start of the clip to its last sample above the silence level."""
-    loud = np.flatnonzero(np.abs(audio.samples) > SILENT)
-    return (loud[-1] + 1) / audio.sample_rate if len(loud) else audio.duration
+    """Seconds from the start of the clip to the end of its last speech frame (Silero VAD)."""
+    from simulator.vad import FRAME_S, SileroModel, speech_probabilities
+
+    clip = audio.resampled(16_000)
+    frames = np.flatnonzero(speech_probabilities(clip.samples, SileroModel()) > 0.5)
+    return float((frames[-1] + 1) * FRAME_S) if len(frames) else clip.duration
 
 
 # --- replies -----------------------------------------------------------------------------------
@@ -215,19 +218,24 @@ def practice_run(
                 player.wait(timeout=120)
                 ended = time.monotonic()  # paplay returns once the sink has played the last sample
                 cpu_ended = cpu_s(proc.pid)
-                # The first line after the reply: its scores, or an offer to say it again.
-                answered, shown_line = lines.wait_for(r"\S", EXCHANGE_TIMEOUT_S)
+                # The reply's scores, or a line printed after it ended: an offer to say it again.
+                while True:
+                    answered, shown_line = lines.wait_for(r"\S", EXCHANGE_TIMEOUT_S)
+                    scores = re.match(r"^\s+You:", shown_line.string) is not None
+                    if scores or answered >= ended:
+                        break
                 cpu_scored = cpu_s(proc.pid)
-                if re.match(r"^\s+You:", shown_line.string) or attempt == SAY_AGAIN_TRIES:
+                if scores or attempt == SAY_AGAIN_TRIES:
                     break
                 time.sleep(PAUSE_BEFORE_REPLY_S)  # unclear: the trainee says it again
-            after_word = reply.duration - last_word_s(reply)
+            after_word = max(0.0, reply.duration - last_word_s(reply))
             rows.append(
                 {
                     "exchange": n,
                     "reply": kind,
                     "reply_s": round(reply.duration, 2),
                     "tries": attempt,
+                    "turn_ended_early": bool(answered < ended),  # a pause ended the turn
                     "end_to_scores_s": round(answered - ended, 3),
                     "last_word_to_scores_s": round(float(answered - ended + after_word), 3),
                     "cpu_wait_s": round(cpu_scored - cpu_ended, 2),
@@ -246,14 +254,16 @@ def practice_run(
             proc.kill()
         with contextlib.suppress(TimeoutError, RuntimeError):
             lines.wait_for(r"\0NEVER", 5)  # keep the last exchange's profile lines
-    waits = [r["last_word_to_scores_s"] for r in rows]
+    kept = [r for r in rows if not r["turn_ended_early"]]
+    waits = [r["last_word_to_scores_s"] for r in kept] or [NAN]
+    later = [r["last_word_to_scores_s"] for r in kept if r["exchange"] > 1]
     return {
         "persona": PERSONAS[lang],
         "exchanges": rows,
         "first_client_line_s": round(first_line_s, 2),
         "median_last_word_to_scores_s": round(statistics.median(waits), 3),
-        "median_after_first_s": round(statistics.median(waits[1:] or waits), 3),
-        "median_cpu_wait_s": round(statistics.median(r["cpu_wait_s"] for r in rows), 2),
+        "median_after_first_s": round(statistics.median(later or [NAN]), 3),
+        "median_cpu_wait_s": round(statistics.median([r["cpu_wait_s"] for r in kept] or [NAN]), 2),
         "peak_rss_mb": round(peak, 1),
         "cpu_total_s": round(total_cpu, 2),
         "profile": [line for _, line in lines.seen if "profile:" in line],
@@ -360,7 +370,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     """Every part the arguments ask for, idle and (with --load) with one core busy."""
     result: dict[str, Any] = {"name": args.name, "machine": machine(), "runs": {}}
     result["load_before"] = os.getloadavg()
-    conditions = ["idle", "busy"] if args.load else ["idle"]
+    conditions = ["no_added_load", "one_core_busy"] if args.load else ["no_added_load"]
     with tempfile.TemporaryDirectory(prefix="live-e2e-") as tmp:
         root = Path(tmp)
         harness = PulseHarness(root / "pulse") if "practice" in args.parts else None
@@ -371,7 +381,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             for condition in conditions:
                 part: dict[str, Any] = {"load_before": os.getloadavg()}
-                with busy_core(condition == "busy"):
+                with busy_core(condition == "one_core_busy"):
                     if "startup" in args.parts:
                         part["startup"] = startup_runs()
                     if "practice" in args.parts and harness is not None:

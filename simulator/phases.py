@@ -3,8 +3,7 @@
 Times are seconds. The trainee's wait runs from the end of their turn (the end-pointer is sure
 they stopped, after ``VadOptions.end_silence_s``, 1.2 s, of silence) to the scores being ready;
 everything in ``WAIT_PHASES`` happens inside it. Each stretch of the reply is listed with how long
-it took, how much of that fell after the turn ended, its CPU time and how often Whisper decoded
-it.
+it took, how much of that fell after the turn ended and how often Whisper decoded it.
 """
 
 from __future__ import annotations
@@ -68,7 +67,6 @@ def exchange_timings(
         out[f"stretch{i}_queued_s"] = s.started - s.submitted
         out[f"stretch{i}_transcribe_s"] = s.finished - s.started
         out[f"stretch{i}_after_turn_s"] = max(0.0, s.finished - max(s.started, wait.start))
-        out[f"stretch{i}_cpu_s"] = s.cpu_s
         out[f"stretch{i}_decodes"] = float(s.decode_passes)
     return {k: round(v, 4) for k, v in out.items()}
 
@@ -87,8 +85,8 @@ def profile_lines(timings: Mapping[str, float]) -> list[str]:
     for i in range(1, int(timings.get("stretches", 0)) + 1):
         lines.append(
             f"stretch {i}: {timings[f'stretch{i}_audio_s']:.1f} s of speech, transcribed in "
-            f"{timings[f'stretch{i}_transcribe_s']:.2f} s ({timings[f'stretch{i}_cpu_s']:.2f} "
-            f"CPU-s, {int(timings[f'stretch{i}_decodes'])} decode(s), waited "
+            f"{timings[f'stretch{i}_transcribe_s']:.2f} s ("
+            f"{int(timings[f'stretch{i}_decodes'])} decode(s), waited "
             f"{timings[f'stretch{i}_queued_s']:.2f} s), {timings[f'stretch{i}_after_turn_s']:.2f}"
             " s of it after the turn ended"
         )

@@ -18,11 +18,12 @@ from dataclasses import replace
 
 from simulator.scoring import score_exchange
 from simulator.scoring.features import feeling_words
-from simulator.scoring.phrasing import example_open_question, example_reflection
+from simulator.scoring.phrasing import client_clause, example_reflection, examples, own_feeling
 from simulator.scoring.text import lexicon, standard_fi, tokens
 from simulator.types import ActKind, Address, ClientTurn, Transcript
 
 MAX_REPEATS = 2  # the same example wording at most this often in one session
+PARTLY = 41  # the lowest listening score of the "partly" band, which an example must reach
 HARMFUL: frozenset[ActKind] = frozenset(
     {"judgement", "persuasion", "reassurance", "advice", "self_disclosure", "deflection"}
 )
@@ -30,10 +31,28 @@ PROMISED: dict[str, frozenset[ActKind]] = {
     "reflection": frozenset({"simple_reflection", "complex_reflection", "summary"}),
     "open_question": frozenset({"open_question"}),
 }
-_BUILDERS: dict[str, Callable[[ClientTurn], str]] = {
-    "reflection": example_reflection,
-    "open_question": example_open_question,
-}
+_BUILDERS: dict[str, Callable[[ClientTurn], str | None]] = {}  # filled below
+
+
+def _built_reflection(client: ClientTurn) -> str | None:
+    """A reflection from the client's words only when it carries the client's own feeling.
+
+    A stock feeling added to a plain fact ("It sounds like your dad is eighty-four, and that
+    matters to you") was the reviewers' most common misfit, so none is built then.
+    """
+    clause = client_clause(client)
+    feeling = own_feeling(client, besides=clause.source if clause else "")
+    if (clause is not None and clause.has_feeling) or feeling is not None:
+        return example_reflection(client)
+    return None
+
+
+def _built_open_question(client: ClientTurn) -> str | None:
+    """An open question that fits any line; echoing the line back read as stilted in review."""
+    return str(examples(client)["open_question_no_clause"])
+
+
+_BUILDERS.update(reflection=_built_reflection, open_question=_built_open_question)
 _NL_FORMAL = frozenset({"u", "uw", "uzelf"})
 _NL_INFORMAL = frozenset({"je", "jij", "jou", "jouw", "jezelf", "jullie"})
 # Dutch verbs with "je" and with "u" when the subject follows them ("vind je" / "vindt u").
@@ -47,7 +66,8 @@ _NL_INVERTED = {
     "woon": "woont", "werk": "werkt", "twijfel": "twijfelt", "verwijt": "verwijt",
     "overweeg": "overweegt", "durf": "durft", "wacht": "wacht", "draag": "draagt",
     "zorg": "zorgt", "sla": "slaat", "krijg": "krijgt", "moet": "moet", "zou": "zou",
-    "had": "had", "regel": "regelt", "houd": "houdt", "zet": "zet", "hoef": "hoeft",
+    "had": "had", "schrik": "schrikt", "leef": "leeft", "regel": "regelt", "houd": "houdt",
+    "zet": "zet", "hoef": "hoeft",
     "was": "was", "kon": "kon", "wilde": "wilde", "deed": "deed",
 }
 _NL_TO_U_VERB = {je: u for je, u in _NL_INVERTED.items()}
@@ -111,14 +131,16 @@ def _verb(m: re.Match[str], table: dict[str, str], pronoun: str) -> str:
 
 
 def checks_out(move: str, client: ClientTurn, example: str) -> bool:
-    """The tool scores the example as the promised move, with no harmful act."""
-    kinds = {a.kind for a in score_exchange(client, Transcript.from_text(example,
-                                                                        client.language)).acts}
-    return bool(kinds & PROMISED[move]) and not kinds & HARMFUL
+    """The tool scores the example as the promised move, no harmful act, listening 'partly'."""
+    scores = score_exchange(client, Transcript.from_text(example, client.language))
+    kinds = {a.kind for a in scores.acts}
+    return bool(kinds & PROMISED[move]) and not kinds & HARMFUL and scores.listening >= PARTLY
 
 
 def _standard_finnish(text: str) -> bool:
-    return all(standard_fi(t) == t for t in tokens(text))
+    """No spoken form in the text, and none whose standard reading is in doubt."""
+    doubtful = set(lexicon("fi").words("spoken_ambiguous"))
+    return all(standard_fi(t) == t and t not in doubtful for t in tokens(text))
 
 
 def candidates(move: str, client: ClientTurn, address: Address) -> tuple[str, ...]:
@@ -129,8 +151,10 @@ def candidates(move: str, client: ClientTurn, address: Address) -> tuple[str, ..
             return tuple(to_address(text, address) for text in own)
         return tuple(own)
     turn = replace(client, address=address)
+    if move == "reflection" and client.language == "fi" and not _standard_finnish(client.text):
+        return ()  # spoken Finnish cannot yet be turned into the worker's words reliably
     built = _BUILDERS[move](turn)
-    if client.language == "fi" and not _standard_finnish(built):
+    if built is None or (client.language == "fi" and not _standard_finnish(built)):
         return ()
     return (built,) if checks_out(move, turn, built) else ()
 

@@ -9,6 +9,7 @@ import pytest
 
 from simulator.feedback import give_feedback
 from simulator.scoring import result_to_dict, score_exchange
+from simulator.scoring.phrasing import example_reflection
 from simulator.types import ClientTurn, EmotionalState, Transcript, Word
 
 CLIENTS = {
@@ -111,10 +112,20 @@ def test_result_to_dict_has_stable_shape() -> None:
     ],
 )
 def test_example_phrasing_speaks_to_the_client(lang: str, client: str, expected: str) -> None:
-    """The client's sentence is turned to 'you' with the verb and possessive forms right."""
+    """The generator turns the client's sentence to 'you' with verb and possessive forms right."""
     turn = ClientTurn(client, EmotionalState("anxious", 0.7), (), lang)  # type: ignore[arg-type]
-    fb = give_feedback(turn, score_exchange(turn, Transcript.from_text("Okay.", lang)))
-    assert any(expected in s for s in fb.suggestions)
+    assert expected in example_reflection(turn)
+
+
+def test_no_stock_feeling_is_added_to_a_plain_fact() -> None:
+    """A line of plain fact gets no built reflection with a stock feeling; the move is named."""
+    turn = ClientTurn("Sinds maart kook ik niet meer.", EmotionalState("anxious", 0.7), (), "nl")
+    fb = give_feedback(turn, score_exchange(turn, Transcript.from_text("Oké.", "nl")))
+    assert fb.suggestions
+    assert not any("kook je niet meer" in s for s in fb.suggestions)
+    turn = ClientTurn("I'm scared I'll lose my flat.", EmotionalState("anxious", 0.7), (), "en")
+    fb = give_feedback(turn, score_exchange(turn, Transcript.from_text("Okay.", "en")))
+    assert any("you're scared you'll lose your flat" in s for s in fb.suggestions)
 
 
 HOLD_ADVICE = {"en": "Hold the advice", "fi": "neuvo", "nl": "advies"}

@@ -10,7 +10,13 @@ import pytest
 
 from simulator.dialogue import cues_of
 from simulator.feedback import give_feedback
-from simulator.persona import Persona, find_persona, list_personas
+from simulator.persona import (
+    Persona,
+    bundled_personas_dir,
+    find_persona,
+    list_personas,
+    load_persona,
+)
 from simulator.scoring import score_exchange
 from simulator.scoring.text import standard_fi, tokens
 from simulator.suggestions import (
@@ -58,6 +64,12 @@ def problems(move: str, client: ClientTurn, example: str) -> list[str]:
     if scores.listening < PARTLY:
         found.append(f"listening {scores.listening} below the 'partly' band")
     return found
+
+
+def test_every_bundled_persona_file_loads() -> None:
+    """No bundled persona is left out of these checks because its file does not load."""
+    files = sorted(bundled_personas_dir().glob("*.yaml"))
+    assert [load_persona(f).id for f in files] == [f.stem for f in files]
 
 
 @pytest.mark.parametrize("persona_id", [p.id for p in list_personas()])

@@ -81,9 +81,9 @@ def test_timings_split_the_wait_and_list_each_stretch() -> None:
     clock.lap("score")
     before = clock.start - 2.0
     stretches = [
-        StretchTiming(2.0, 3.0, before + 1.0, before + 1.0, before + 1.8, 0.5, 1),
-        StretchTiming(0.0, 2.0, before, before, before + 0.9, 0.4, 1),
-        StretchTiming(5.0, 1.5, clock.start - 0.3, clock.start - 0.3, clock.start + 0.2, 0.3, 2),
+        StretchTiming(2.0, 3.0, before + 1.0, before + 1.0, before + 1.8, 1),
+        StretchTiming(0.0, 2.0, before, before, before + 0.9, 1),
+        StretchTiming(5.0, 1.5, clock.start - 0.3, clock.start - 0.3, clock.start + 0.2, 2),
     ]
     words = (Word("fine", 0.1, 0.5, 0.9),)
     timings = exchange_timings(0.25, clock, stretches, Transcript(words, "fine", "en", 1.7))

@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-import webbrowser
 from datetime import date
 from pathlib import Path
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from simulator.cli.session_cmds import sessions_root
 from simulator.cli.sessions import session_folders
 from simulator.cli.textsafe import shown
 from simulator.errors import SimulatorError
 from simulator.progress import progress
-from simulator.session_log import SessionLogData, SessionLogError, read_session_log
+
+if TYPE_CHECKING:
+    from simulator.session_log import SessionLogData
+
+# The log reader (and through it the scorer and numpy) and rich load when a command runs, so
+# `roleplay --help` and `personas list` start fast (tests/test_startup.py).
 
 
 def find_session(root: Path, which: str) -> Path:
@@ -38,11 +40,14 @@ def find_session(root: Path, which: str) -> Path:
 def write_report(folder: Path) -> Path:
     """Read a session's log and write its report.html; return the report's path."""
     from simulator.report.session_page import write_session_report
+    from simulator.session_log import read_session_log
 
     return write_session_report(folder, read_session_log(folder))
 
 
 def _open(path: Path) -> None:
+    import webbrowser  # it imports subprocess and shlex: only when a page is opened
+
     if not webbrowser.open(path.resolve().as_uri()):
         print("roleplay: no browser found; open the file above yourself", file=sys.stderr)
 
@@ -58,6 +63,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _logs(root: Path, persona: str | None, since: date | None) -> list[SessionLogData]:
+    from simulator.session_log import SessionLogError, read_session_log
+
     logs = []
     for folder in progress(session_folders(root), "reading sessions"):
         try:
@@ -75,6 +82,9 @@ def _logs(root: Path, persona: str | None, since: date | None) -> list[SessionLo
 
 def cmd_history(args: argparse.Namespace) -> int:
     """Print every session as a table with trends, and write history.html beside them."""
+    from rich.console import Console
+    from rich.table import Table
+
     from simulator.report.history import (
         HISTORY_HEADERS,
         history_html,
