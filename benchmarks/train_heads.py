@@ -312,7 +312,8 @@ def tune(
 
         best_h = (-1.0, 0.0, 0.95, 0.0)
         for flag in np.linspace(0.3, 0.95, 27):
-            for keep in (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5):
+            # Harm first: a harmful act is taken back only when the head is fairly sure (< 0.3).
+            for keep in (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3):
                 if keep >= flag:
                     continue
                 fp = float(np.mean([flagged(ru, p, flag, keep) for h, ru, p in labelled if not h]))
