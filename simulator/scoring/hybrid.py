@@ -297,7 +297,12 @@ def hybrid_acts(
         return (), None
     traced = [classify_traced(s, lex, ctx) for s in sentences]
     vectors = encoder.embed(list(sentences))
-    client_vec = _CLIENTS.get(client.text, encoder) if client is not None and client.text else None
+    wants_client = any(h is not None and h.uses_client for h in _heads().values())
+    client_vec = (
+        _CLIENTS.get(client.text, encoder)
+        if wants_client and client is not None and client.text
+        else None
+    )
     readings = [_read(v, client_vec) for v in vectors]
     cal = calibration()
     overrides = cal.get("override", DEFAULT_OVERRIDES)
