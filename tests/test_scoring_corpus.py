@@ -1,4 +1,7 @@
-"""Floors on the hybrid scorer against the trainee-reply corpus (development half), real encoder."""
+"""Floors on the hybrid scorer against the trainee-reply corpus, both halves, real encoder.
+
+Only aggregate figures of the test half are computed here (as by benchmarks/corpus_eval.py).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,12 @@ FALSE_HARM_CEILING = 0.065  # measured 0.046
 PRAISE_POOR_CEILING = 0.03  # measured 0.015
 LISTENING_RHO_FLOOR = 0.57  # measured 0.61
 EMPATHY_RHO_FLOOR = 0.61  # measured 0.65
+# Test half, measured once after the last change to rules and heads (docs/scoring.md).
+TEST_FLOORS = {
+    "main_act_en": 0.65, "main_act_fi": 0.63, "main_act_nl": 0.62,  # measured 0.68, 0.66, 0.65
+    "harm_recall": 0.50, "listening_rho": 0.45, "empathy_rho": 0.51,  # 0.53, 0.48, 0.54
+}
+TEST_CEILINGS = {"false_harm": 0.10, "praise_poor": 0.03}  # measured 0.088, 0.016
 
 
 @cache
@@ -28,8 +37,8 @@ def evaluation() -> ModuleType:
 
 
 @cache
-def figures() -> dict[str, dict[str, float]]:
-    """Figures per language and pooled ("all") on the development half, hybrid scorer."""
+def figures(half: str = "dev") -> dict[str, dict[str, float]]:
+    """Figures per language and pooled ("all") on one half, hybrid scorer."""
     from simulator.encoder import shared_encoder
 
     bench = evaluation()
@@ -37,7 +46,7 @@ def figures() -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
     pooled = []
     for lang in ("en", "fi", "nl"):
-        outs = [bench.score(it, shared_encoder()) for it in corpus.load_half("dev", lang)]
+        outs = [bench.score(it, shared_encoder()) for it in corpus.load_half(half, lang)]
         pooled += outs
         out[lang] = bench.figures(outs)
     out["all"] = bench.figures(pooled)
@@ -70,3 +79,14 @@ def test_score_rank_correlation_floors() -> None:
     f = figures()["all"]
     assert f["listening_rho"] >= LISTENING_RHO_FLOOR
     assert f["empathy_rho"] >= EMPATHY_RHO_FLOOR
+
+
+def test_test_half_floors() -> None:
+    """On the held-out half the hybrid keeps its measured main act, harm, ranks and praise."""
+    f = figures("test")
+    for lang in ("en", "fi", "nl"):
+        assert f[lang]["main_act"] >= TEST_FLOORS[f"main_act_{lang}"], lang
+    for key in ("harm_recall", "listening_rho", "empathy_rho"):
+        assert f["all"][key] >= TEST_FLOORS[key], key
+    for key, ceiling in TEST_CEILINGS.items():
+        assert f["all"][key] <= ceiling, key
