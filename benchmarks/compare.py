@@ -42,9 +42,22 @@ def flatten(value: Any, prefix: str = "") -> Iterator[tuple[str, float]]:
         yield prefix, float(value)
 
 
+def load(path: Path) -> dict[str, Any]:
+    """One result file, or exit with a one-line message saying what is wrong with it."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SystemExit(f"compare: {path}: cannot read ({exc.strerror})") from None
+    except ValueError as exc:
+        raise SystemExit(f"compare: {path}: not a live_e2e.py result ({exc})") from None
+    if not isinstance(data, dict) or "runs" not in data:
+        raise SystemExit(f"compare: {path}: not a live_e2e.py result (no runs)")
+    return data
+
+
 def figures(path: Path, everything: bool) -> dict[str, float]:
     """The comparable figures of one result file."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = load(path)
     found = dict(flatten(data.get("runs", {})))
     if everything:
         return found
@@ -53,11 +66,11 @@ def figures(path: Path, everything: bool) -> dict[str, float]:
 
 def describe(path: Path) -> str:
     """Commit, date and load average of a result file."""
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = load(path)
     machine = data.get("machine", {})
-    load = ", ".join(f"{x:.1f}" for x in data.get("load_before", []))
+    average = ", ".join(f"{x:.1f}" for x in data.get("load_before", []))
     commit, date = machine.get("commit", "?"), machine.get("date", "?")
-    return f"{path.name}: commit {commit}, {date}, load average {load}"
+    return f"{path.name}: commit {commit}, {date}, load average {average}"
 
 
 def main() -> int:

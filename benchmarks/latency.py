@@ -37,7 +37,7 @@ import numpy as np
 PERSONAS = {"en": "en-angry-caller", "fi": "fi-vuokralainen", "nl": "nl-balie"}
 TARGETS_S = (5.0, 10.0, 30.0)  # reply lengths to build
 GAP_S = 0.6  # silence between concatenated sentences: a breath, as between spoken sentences
-AUDIO = Path("/work/shared/audio")  # real human speech, beside the project
+AUDIO = Path(__file__).resolve().parents[2] / "shared" / "audio"  # human speech, ../shared
 HUMAN_CLIPS = {
     "en": AUDIO / "en_jfk_openai-whisper.flac",
     "fi": AUDIO / "fi_librivox_reader5698_fdeloche.wav",

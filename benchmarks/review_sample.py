@@ -18,6 +18,7 @@ import json
 import random
 import re
 import sys
+from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -30,12 +31,14 @@ from simulator.dialogue import cues_of  # noqa: E402
 from simulator.feedback import give_feedback  # noqa: E402
 from simulator.persona import Persona, list_personas  # noqa: E402
 from simulator.scoring import score_exchange  # noqa: E402
+from simulator.scoring.perspective import feedback_texts  # noqa: E402
 from simulator.types import ClientTurn, EmotionalState, Transcript  # noqa: E402
 
 REVIEW_DIR = REPO / "benchmarks" / "review"
 REPLIES = REVIEW_DIR / "replies.yaml"
 # The example closes a suggestion, quoted after a colon: “…” (en), ”…” (fi), ‘…’ (nl).
 EXAMPLE_RE = re.compile(r"^(?P<heading>.*):\s*[“”‘„«\"](?P<example>.+)[”’»\"]\s*$", re.S)
+QUESTION_RE = re.compile(r"[^.!?…]+[?]")
 TRY_RE = re.compile(r"\s*(Try|Kokeile|Probeer)\s*$")
 
 
@@ -105,6 +108,38 @@ def sample(items: list[Item], n: int, seed: int) -> list[Item]:
     return random.Random(seed).sample(ordered, min(n, len(ordered)))
 
 
+def session_variety(language: str) -> tuple[float, int]:
+    """Worst share of one open-question wording in a session, and the open questions counted.
+
+    The wording is the example's last sentence, the question itself ("You said X. What has that
+    been like for you?" counts as "What has that been like for you?").
+
+    Only the suggestions that show an open question count. A session per persona: every line
+    in order, answered with the replies of ``replies.yaml``
+    in turn, all feedback in one session memory (as ``roleplay`` gives it).
+    """
+    answers = replies(language)
+    templates = feedback_texts(language)["suggestions"].values()
+    heads = tuple(t.split("{")[0][:30] for t in templates if "{open_question}" in t)
+    worst, total = 0.0, 0
+    for persona in sorted(list_personas(), key=lambda p: p.id):
+        if persona.language != language:
+            continue
+        used: Counter[str] = Counter()
+        asked: Counter[str] = Counter()
+        for n, client in enumerate(client_turns(persona)):
+            reply = Transcript.from_text(answers[n % len(answers)][1], language)
+            feedback = give_feedback(client, score_exchange(client, reply), reply, used)
+            for suggestion in feedback.suggestions:
+                parts = split_suggestion(suggestion)
+                if parts is not None and suggestion.startswith(heads):
+                    asked[QUESTION_RE.findall(parts[1])[-1].strip()] += 1
+        if asked:
+            worst = max(worst, max(asked.values()) / sum(asked.values()))
+            total += sum(asked.values())
+    return worst, total
+
+
 def markdown(language: str, chosen: list[Item], total: int, seed: int) -> str:
     """The sample as a numbered list with a blank rating line per item."""
     out = [
@@ -135,6 +170,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=60)
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--out", help="output stem (default benchmarks/review/sample_<lang>)")
+    parser.add_argument("--variety", action="store_true",
+                        help="also report the most frequent open-question wording per session")
     args = parser.parse_args(argv)
     items = collect(args.lang)
     chosen = sample(items, args.n, args.seed)
@@ -147,6 +184,10 @@ def main(argv: list[str] | None = None) -> int:
             fh.write(json.dumps(asdict(item), ensure_ascii=False) + "\n")
     print(f"{args.lang}: {len(items)} distinct examples, {len(chosen)} sampled -> "
           f"{stem.with_suffix('.md')}")
+    if args.variety:
+        share, asked = session_variety(args.lang)
+        print(f"{args.lang}: most frequent open-question wording in a session: {share:.0%} "
+              f"(worst persona; {asked} open-question examples in all sessions)")
     return 0
 
 

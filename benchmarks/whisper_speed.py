@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-AUDIO = Path("/work/shared/audio")
+AUDIO = Path(__file__).resolve().parents[2] / "shared" / "audio"  # ../shared beside the repo
 CASES = (  # (model, clip, language)
     ("tiny.en", "en_jfk_openai-whisper.flac", "en"),
     ("base", "fi_librivox_reader5698_fdeloche.wav", "fi"),

@@ -12,7 +12,7 @@ sudo_cmd=()
 if [ "$(id -u)" -ne 0 ]; then sudo_cmd=(sudo); fi
 
 packages=(espeak-ng libespeak-ng1 libportaudio2)
-if [ "$mode" = test ]; then packages+=(pulseaudio pulseaudio-utils libasound2-plugins); fi
+if [ "$mode" = test ]; then packages+=(pulseaudio pulseaudio-utils libasound2-plugins chromium); fi
 
 python=""
 for candidate in python3.13 python3.12 python3.11 python3; do

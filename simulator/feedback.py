@@ -56,7 +56,7 @@ HARM_ORDER: tuple[ActKind, ...] = (
 # Suggestions that ask to name the feeling: their example must name one.
 FEELING_KEYS = frozenset({"feeling", "reassurance"})
 PRAISE_MIN_SCORE = 41  # both listening and empathy at least "partly" (docs/scoring.md)
-PRAISE_CONFIDENCE = 0.7  # the least act confidence that earns praise, when the scorer gives one
+PRAISE_CONFIDENCE = 0.7  # the least act confidence that earns praise
 # The evidence that backs each praised act when the scorer gives no confidence.
 _BACKING: dict[ActKind, tuple[str, ...]] = {
     "complex_reflection": ("picked up the client's cues", "named the client's feeling"),
@@ -111,6 +111,9 @@ def harm_keys(client: ClientTurn, scores: Scores) -> list[str]:
             solicited = harm == "advice" and asked_for_advice(client)
             keys.append("advice_solicited" if solicited else harm)
             break
+    else:
+        if scores.harm_flagged:
+            keys.append("possible_harm")  # the harm head: harmful as a whole, no harmful act
     return keys
 
 

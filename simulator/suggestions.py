@@ -18,11 +18,12 @@ from dataclasses import replace
 
 from simulator.scoring import score_exchange
 from simulator.scoring.features import feeling_words
-from simulator.scoring.phrasing import example_open_question, example_reflection
+from simulator.scoring.phrasing import client_clause, example_reflection, examples, own_feeling
 from simulator.scoring.text import lexicon, standard_fi, tokens
 from simulator.types import ActKind, Address, ClientTurn, Transcript
 
 MAX_REPEATS = 2  # the same example wording at most this often in one session
+PARTLY = 41  # the lowest listening score of the "partly" band, which an example must reach
 HARMFUL: frozenset[ActKind] = frozenset(
     {"judgement", "persuasion", "reassurance", "advice", "self_disclosure", "deflection"}
 )
@@ -30,25 +31,47 @@ PROMISED: dict[str, frozenset[ActKind]] = {
     "reflection": frozenset({"simple_reflection", "complex_reflection", "summary"}),
     "open_question": frozenset({"open_question"}),
 }
-_BUILDERS: dict[str, Callable[[ClientTurn], str]] = {
-    "reflection": example_reflection,
-    "open_question": example_open_question,
-}
+_BUILDERS: dict[str, Callable[[ClientTurn], str | None]] = {}  # filled below
+
+
+def _built_reflection(client: ClientTurn) -> str | None:
+    """A reflection from the client's words only when it carries the client's own feeling.
+
+    A stock feeling added to a plain fact ("It sounds like your dad is eighty-four, and that
+    matters to you") was the reviewers' most common misfit, so none is built then.
+    """
+    clause = client_clause(client)
+    feeling = own_feeling(client, besides=clause.source if clause else "")
+    if (clause is not None and clause.has_feeling) or feeling is not None:
+        return example_reflection(client)
+    return None
+
+
+def _built_open_question(client: ClientTurn) -> str | None:
+    """An open question that fits any line; echoing the line back read as stilted in review."""
+    return str(examples(client)["open_question_no_clause"])
+
+
+_BUILDERS.update(reflection=_built_reflection, open_question=_built_open_question)
 _NL_FORMAL = frozenset({"u", "uw", "uzelf"})
 _NL_INFORMAL = frozenset({"je", "jij", "jou", "jouw", "jezelf", "jullie"})
-# "u" -> "je": irregular inverted verbs first; then any "<verb>t u" loses its -t ("vindt u" ->
-# "vind je"), "u <verb>t" keeps it ("u vindt" -> "je vindt"), "zich" after "u" becomes "je".
-_NL_TO_JE = (
-    (r"\bheeft u\b", "heb je"), (r"\bbent u\b", "ben je"), (r"\bkunt u\b", "kun je"),
-    (r"\bwilt u\b", "wil je"), (r"\bzult u\b", "zul je"), (r"\bu heeft\b", "je hebt"),
-    (r"\bu zelf\b", "jezelf"), (r"\buzelf\b", "jezelf"),
-    (r"\b([a-zë]+?)(d?)t u\b", r"\1\2 je"),
-)
-_NL_TO_U = (
-    (r"\bheb je\b", "heeft u"), (r"\bben je\b", "bent u"), (r"\bkun je\b", "kunt u"),
-    (r"\bwil je\b", "wilt u"), (r"\bzul je\b", "zult u"), (r"\bje hebt\b", "u heeft"),
-    (r"\bjij\b", "u"), (r"\bjou\b", "u"), (r"\bjouw\b", "uw"), (r"\bjezelf\b", "uzelf"),
-)
+# Dutch verbs with "je" and with "u" when the subject follows them ("vind je" / "vindt u").
+# Only verbs that rarely take "u" as their object are listed, so "het doet u verdriet" stays.
+_NL_INVERTED = {
+    "ben": "bent", "heb": "heeft", "kun": "kunt", "wil": "wilt", "zul": "zult", "zeg": "zegt",
+    "vind": "vindt", "denk": "denkt", "hoop": "hoopt", "weet": "weet", "kijk": "kijkt",
+    "red": "redt", "ga": "gaat", "mis": "mist", "bedoel": "bedoelt", "voel": "voelt",
+    "merk": "merkt", "zie": "ziet", "verwacht": "verwacht", "probeer": "probeert",
+    "sta": "staat", "kom": "komt", "wens": "wenst", "zit": "zit",
+    "woon": "woont", "werk": "werkt", "twijfel": "twijfelt", "verwijt": "verwijt",
+    "overweeg": "overweegt", "durf": "durft", "wacht": "wacht", "draag": "draagt",
+    "zorg": "zorgt", "sla": "slaat", "krijg": "krijgt", "moet": "moet", "zou": "zou",
+    "had": "had", "schrik": "schrikt", "leef": "leeft", "regel": "regelt", "houd": "houdt",
+    "zet": "zet", "hoef": "hoeft",
+    "was": "was", "kon": "kon", "wilde": "wilde", "deed": "deed",
+}
+_NL_TO_U_VERB = {je: u for je, u in _NL_INVERTED.items()}
+_NL_TO_JE_VERB = {u: je for je, u in _NL_INVERTED.items()}
 
 
 def trainee_address(reply: str, client: ClientTurn) -> Address:
@@ -72,34 +95,52 @@ def _cased(pattern: str, repl: str, text: str) -> str:
 
 
 def to_address(text: str, address: Address) -> str:
-    """A Dutch example said to "je" or "u" (written in either)."""
-    out = text
+    """A Dutch example said to "je" or "u" (written in either).
+
+    Written with "u": "vindt u" -> "vind je", "u heeft" -> "je hebt", "uw" -> "je", "zich"
+    -> "je". Written with "je", possessives must be "jouw" (-> "uw"), so every "je" is the
+    person: "vind je" -> "vindt u", "je voelt je" -> "u voelt zich".
+    """
     if address == "informal":
-        for pattern, repl in _NL_TO_JE:
-            out = _cased(pattern, repl, out)
-        if "zich" in out and re.search(r"\bu\b", out, re.IGNORECASE):
+        out = _cased(r"\bu heeft\b", "je hebt", text)
+        out = _cased(r"\buzelf\b", "jezelf", out)
+        out = re.sub(r"\b([A-Za-z]+) u\b", lambda m: _verb(m, _NL_TO_JE_VERB, "je"), out)
+        if re.search(r"\bu\b", text, re.IGNORECASE):
             out = _cased(r"\bzich\b", "je", out)
         out = _cased(r"\buw\b", "je", out)
         return _cased(r"\bu\b", "je", out)
-    for pattern, repl in _NL_TO_U:
-        out = _cased(pattern, repl, out)
-    # "je" as subject after a verb, "<verb> je" -> "<verb>t u"; elsewhere "je" -> "u"/"uw".
-    out = _cased(r"\b(vind|denk|voel|hoop|merk|maak|wacht|zeg|ga|doe|zie|weet|zoek|kijk|"
-                 r"wens|hoor|bedoel|mis|verwacht|vertrouw|draag|sta|kom|blijf) je\b",
-                 r"\1t u", out)
-    out = _cased(r"\bje (eigen|[a-z]+(?:en|ing|heid|s|je))\b", r"uw \1", out)
+    out = _cased(r"\bje hebt\b", "u heeft", text)
+    out = re.sub(r"\b([A-Za-z]+) je je\b", lambda m: _verb(m, _NL_TO_U_VERB, "u zich"), out)
+    out = re.sub(r"\b([A-Za-z]+) je\b", lambda m: _verb(m, _NL_TO_U_VERB, "u"), out)
+    out = re.sub(r"\b(u|je) ([a-z]+t) je\b", r"\1 \2 zich", out, flags=re.IGNORECASE)
+    out = _cased(r"\bjouw\b", "uw", out)
+    out = _cased(r"\bjezelf\b", "uzelf", out)
+    out = _cased(r"\bjij\b", "u", out)
+    out = _cased(r"\bjou\b", "u", out)
     return _cased(r"\bje\b", "u", out)
 
 
+def _verb(m: re.Match[str], table: dict[str, str], pronoun: str) -> str:
+    """A listed verb before the pronoun in the other form, or the words as they were."""
+    verb = m.group(1)
+    new = table.get(verb.lower())
+    if new is None:
+        return m.group(0)
+    new = new[:1].upper() + new[1:] if verb[:1].isupper() else new
+    return f"{new} {pronoun}"
+
+
 def checks_out(move: str, client: ClientTurn, example: str) -> bool:
-    """The tool scores the example as the promised move, with no harmful act."""
-    kinds = {a.kind for a in score_exchange(client, Transcript.from_text(example,
-                                                                        client.language)).acts}
-    return bool(kinds & PROMISED[move]) and not kinds & HARMFUL
+    """The tool scores the example as the promised move, no harmful act, listening 'partly'."""
+    scores = score_exchange(client, Transcript.from_text(example, client.language))
+    kinds = {a.kind for a in scores.acts}
+    return bool(kinds & PROMISED[move]) and not kinds & HARMFUL and scores.listening >= PARTLY
 
 
 def _standard_finnish(text: str) -> bool:
-    return all(standard_fi(t) == t for t in tokens(text))
+    """No spoken form in the text, and none whose standard reading is in doubt."""
+    doubtful = set(lexicon("fi").words("spoken_ambiguous"))
+    return all(standard_fi(t) == t and t not in doubtful for t in tokens(text))
 
 
 def candidates(move: str, client: ClientTurn, address: Address) -> tuple[str, ...]:
@@ -110,8 +151,10 @@ def candidates(move: str, client: ClientTurn, address: Address) -> tuple[str, ..
             return tuple(to_address(text, address) for text in own)
         return tuple(own)
     turn = replace(client, address=address)
+    if move == "reflection" and client.language == "fi" and not _standard_finnish(client.text):
+        return ()  # spoken Finnish cannot yet be turned into the worker's words reliably
     built = _BUILDERS[move](turn)
-    if client.language == "fi" and not _standard_finnish(built):
+    if built is None or (client.language == "fi" and not _standard_finnish(built)):
         return ()
     return (built,) if checks_out(move, turn, built) else ()
 

@@ -41,8 +41,12 @@ def assert_one_clear_line(result: subprocess.CompletedProcess[str], needle: str)
 
 
 def test_demo_runs_a_whole_session_and_logs_every_exchange(tmp_path: Path) -> None:
-    """`roleplay demo` prints a full session with feedback and logs each exchange privately."""
-    result = roleplay("demo", "--out", str(tmp_path / "sessions"))
+    """`roleplay demo` prints a full session with feedback and logs each exchange privately.
+
+    With `--profile` each exchange is followed by where its time went, which the log keeps too,
+    beside Whisper's decoding options in the start record.
+    """
+    result = roleplay("demo", "--profile", "--out", str(tmp_path / "sessions"))
     assert result.returncode == 0, result.stderr
     (out,) = (tmp_path / "sessions").iterdir()
     records = [json.loads(line) for line in (out / "session.jsonl").read_text().splitlines()]
@@ -53,6 +57,9 @@ def test_demo_runs_a_whole_session_and_logs_every_exchange(tmp_path: Path) -> No
     assert "Session summary" in result.stdout
     assert len(exchanges) >= 5
     assert result.stdout.count("Listening") == len(exchanges)
+    assert result.stdout.count("profile: wait ") == len(exchanges)
+    assert len(records[0]["settings"]["decode"]["temperatures"]) <= 2
+    assert all(ex["timings"]["wait_s"] > 0 for ex in exchanges)
     for ex in exchanges:
         assert ex["reply"]["text"] and ex["reply"]["words"]
         assert ex["scores"]["pacing"] is not None

@@ -9,6 +9,7 @@ import pytest
 
 from simulator.feedback import give_feedback
 from simulator.scoring import result_to_dict, score_exchange
+from simulator.scoring.phrasing import example_reflection
 from simulator.types import ClientTurn, EmotionalState, Transcript, Word
 
 CLIENTS = {
@@ -111,10 +112,20 @@ def test_result_to_dict_has_stable_shape() -> None:
     ],
 )
 def test_example_phrasing_speaks_to_the_client(lang: str, client: str, expected: str) -> None:
-    """The client's sentence is turned to 'you' with the verb and possessive forms right."""
+    """The generator turns the client's sentence to 'you' with verb and possessive forms right."""
     turn = ClientTurn(client, EmotionalState("anxious", 0.7), (), lang)  # type: ignore[arg-type]
-    fb = give_feedback(turn, score_exchange(turn, Transcript.from_text("Okay.", lang)))
-    assert any(expected in s for s in fb.suggestions)
+    assert expected in example_reflection(turn)
+
+
+def test_no_stock_feeling_is_added_to_a_plain_fact() -> None:
+    """A line of plain fact gets no built reflection with a stock feeling; the move is named."""
+    turn = ClientTurn("Sinds maart kook ik niet meer.", EmotionalState("anxious", 0.7), (), "nl")
+    fb = give_feedback(turn, score_exchange(turn, Transcript.from_text("Oké.", "nl")))
+    assert fb.suggestions
+    assert not any("kook je niet meer" in s for s in fb.suggestions)
+    turn = ClientTurn("I'm scared I'll lose my flat.", EmotionalState("anxious", 0.7), (), "en")
+    fb = give_feedback(turn, score_exchange(turn, Transcript.from_text("Okay.", "en")))
+    assert any("you're scared you'll lose your flat" in s for s in fb.suggestions)
 
 
 HOLD_ADVICE = {"en": "Hold the advice", "fi": "neuvo", "nl": "advies"}
@@ -198,3 +209,20 @@ def test_an_act_the_scorer_is_unsure_of_is_not_praised() -> None:
     assert give_feedback(c, scores).praise is not None
     unsure = tuple(replace(a, confidence=0.4, decided_by="model") for a in scores.acts)
     assert give_feedback(c, replace(scores, acts=unsure)).praise is None
+
+
+POSSIBLE_HARM_START = {"en": "This may come across as judging", "fi": "Tämä voi kuulostaa",
+                       "nl": "Dit kan overkomen als"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "nl"])
+def test_a_harm_the_learned_head_sees_comes_first_and_stops_praise(lang: str) -> None:
+    """A reply the harm head finds harmful as a whole (say, sarcasm) gets no praise, harm first."""
+    c = client(lang)
+    scores = score_exchange(c, Transcript.from_text(REFLECTION[lang], lang))
+    assert give_feedback(c, scores).praise is not None
+    flagged = give_feedback(c, replace(scores, harm_probability=0.8, harm_flagged=True))
+    assert flagged.praise is None
+    assert flagged.suggestions[0].startswith(POSSIBLE_HARM_START[lang])
+    assert give_feedback(c, replace(scores, harm_probability=0.2)).praise is not None
+    assert scores.harm_flagged is False

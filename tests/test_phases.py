@@ -81,9 +81,9 @@ def test_timings_split_the_wait_and_list_each_stretch() -> None:
     clock.lap("score")
     before = clock.start - 2.0
     stretches = [
-        StretchTiming(2.0, 3.0, before + 1.0, before + 1.0, before + 1.8, 0.5, 1),
-        StretchTiming(0.0, 2.0, before, before, before + 0.9, 0.4, 1),
-        StretchTiming(5.0, 1.5, clock.start - 0.3, clock.start - 0.3, clock.start + 0.2, 0.3, 2),
+        StretchTiming(2.0, 3.0, before + 1.0, before + 1.0, before + 1.8, 1),
+        StretchTiming(0.0, 2.0, before, before, before + 0.9, 1),
+        StretchTiming(5.0, 1.5, clock.start - 0.3, clock.start - 0.3, clock.start + 0.2, 2),
     ]
     words = (Word("fine", 0.1, 0.5, 0.9),)
     timings = exchange_timings(0.25, clock, stretches, Transcript(words, "fine", "en", 1.7))
@@ -91,7 +91,7 @@ def test_timings_split_the_wait_and_list_each_stretch() -> None:
     assert timings["stretch1_audio_s"] == 2.0  # ordered by their place in the reply
     assert timings["stretch1_after_turn_s"] == 0.0
     assert timings["stretch3_after_turn_s"] == pytest.approx(0.2, abs=1e-3)
-    assert timings["endpoint_s"] == pytest.approx(1.2)
+    assert timings["tail_s"] == pytest.approx(1.2)
     assert timings["wait_s"] == pytest.approx(timings["transcribe_s"] + timings["score_s"])
     lines = profile_lines(timings)
     assert lines[0].startswith("wait ") and "transcribe" in lines[0]

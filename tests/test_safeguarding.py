@@ -34,7 +34,11 @@ RISK_LINES = {
         "child": "Hij slaat de kinderen als hij gedronken heeft.",
     },
 }
-KIND = {"suicide_stop": "suicide"}
+KIND = {"suicide_stop": "suicide", "spoken": "suicide"}
+# The same cue in everyday speech.
+RISK_LINES["en"]["spoken"] = "Honestly I just want the whole thing all to stop, you know."
+RISK_LINES["fi"]["spoken"] = "En jaksa enää. Haluan vaan että tää kaikki loppuu."
+RISK_LINES["nl"]["spoken"] = "Ik kan niet meer. Ik wil gewoon dat het allemaal ophoudt."
 # Replies that move on: to paperwork, or to reassurance.
 MOVES_ON = {
     "en": ("Let's look at your application now.", "Don't worry, it will all work out."),
@@ -63,7 +67,8 @@ def turn(text: str, lang: str) -> ClientTurn:
 
 
 @pytest.mark.parametrize("lang", ["en", "fi", "nl"])
-@pytest.mark.parametrize("key", ["suicide", "suicide_stop", "self_harm", "harm_others", "child"])
+@pytest.mark.parametrize("key", ["suicide", "suicide_stop", "spoken", "self_harm", "harm_others",
+                                 "child"])
 def test_risk_cues_are_found(lang: str, key: str) -> None:
     """Each kind of risk is found in the client's words, indirect suicide cues included."""
     cue = risk_cue(turn(RISK_LINES[lang][key], lang))
@@ -110,6 +115,29 @@ def test_asking_directly_is_praised(lang: str) -> None:
     assert scores.risk is not None and scores.risk.asked and scores.risk.acknowledged
     assert fb.praise is not None and ASKS[lang].split(". ")[1] in fb.praise
     assert not any(s.startswith(PROMPT_START[lang]) for s in fb.suggestions)
+
+
+ACKNOWLEDGES = {
+    "en": "That sounds really heavy, and I'm worried about you.",
+    "fi": "Kuulostaa tosi raskaalta, ja olen huolissani sinusta.",
+    "nl": "Dat klinkt heel zwaar, en ik maak me zorgen om je.",
+}
+ACK_PROMPT = {"en": "You took up what they said; now ask directly:",
+              "fi": "Tartuit siihen, mitä hän sanoi; kysy nyt vielä suoraan:",
+              "nl": "Je ging in op wat de cliënt zei; vraag nu ook rechtstreeks:"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "nl"])
+def test_acknowledging_without_asking_gets_the_question(lang: str) -> None:
+    """Taking the cue up is heard, costs less than moving on, and the prompt gives the question."""
+    client = turn(RISK_LINES[lang]["suicide"], lang)
+    scores = score_exchange(client, Transcript.from_text(ACKNOWLEDGES[lang], lang))
+    moved_on = score_exchange(client, Transcript.from_text(MOVES_ON[lang][0], lang))
+    fb = give_feedback(client, scores)
+    assert scores.risk is not None and scores.risk.acknowledged and not scores.risk.asked
+    assert fb.praise is None and fb.suggestions[0].startswith(ACK_PROMPT[lang])
+    assert fb.suggestions[0].endswith(("?”", "?’", "?”"))
+    assert scores.empathy > moved_on.empathy
 
 
 def test_dutch_prompt_follows_the_form_of_address() -> None:

@@ -162,3 +162,16 @@ def test_a_short_write_counts_as_a_full_disk(
         append_private(path, b"second record\n")
     monkeypatch.undo()
     assert path.read_bytes() == b"first\n"
+
+
+def test_a_folder_that_cannot_be_written_is_one_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Creating the session folder where the user may not write says so and names --out."""
+
+    def refuse(self: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    with pytest.raises(StorageError, match=r"cannot write here \(Permission denied\).*--out"):
+        SessionLog.create(tmp_path / "sessions", "en-angry-caller", "demo")

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "simulator.cli.personas",
     "simulator.cli.devices",
     "simulator.cli.sessions",
+    "simulator.cli.report_cmds",
 )
 
 

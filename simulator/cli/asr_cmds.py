@@ -101,7 +101,9 @@ def _score_batch(path: Path) -> int:
     except OSError as exc:
         raise SimulatorError(f"{path}: cannot read ({exc.strerror})") from exc
     scored = failed = 0
-    for number, raw in enumerate(raw_lines, start=1):
+    from simulator.progress import progress
+
+    for number, raw in progress(list(enumerate(raw_lines, start=1)), "scoring"):
         if not raw.strip():
             continue
         try:

@@ -8,6 +8,7 @@ from rich.table import Table
 from simulator.cli.textsafe import shown
 from simulator.scoring import SessionSummary
 from simulator.scoring.bands import band, band_label
+from simulator.scoring.summary import MEASURE_LABELS
 from simulator.types import EmotionalState, Exchange, Feedback, Scores
 
 METER_WIDTH = 10  # characters in a 0-1 meter
@@ -73,15 +74,6 @@ def show_exchange(console: Console, ex: Exchange) -> None:
     console.print(f"  [dim]Client now: {shown(state_line(ex.client_state_after))}[/dim]")
 
 
-SUMMARY_LABELS = {
-    "reflection_to_question": ("Reflections per question", "{:.1f}"),
-    "percent_complex_reflections": ("Complex reflections", "{:.0%}"),
-    "percent_open_questions": ("Open questions", "{:.0%}"),
-    "mi_inconsistent": ("MI-inconsistent acts", "{:.0f}"),
-    "talk_time_share": ("Your share of talk time", "{:.0%}"),
-}
-
-
 def show_summary(console: Console, summary: SessionSummary) -> None:
     """Print the session's MITI figures beside their fair and good thresholds."""
     table = Table(title="Session summary (MITI 4.2.1 thresholds)", title_justify="left")
@@ -89,7 +81,7 @@ def show_summary(console: Console, summary: SessionSummary) -> None:
         table.add_column(column)
     colours = {"good": "green", "fair": "yellow", "below fair": "red", "n/a": "dim"}
     for m in summary.measures:
-        label, fmt = SUMMARY_LABELS.get(m.name, (m.name, "{:.2f}"))
+        label, fmt = MEASURE_LABELS.get(m.name, (m.name, "{:.2f}"))
 
         def shown(value: float | None, fmt: str = fmt) -> str:
             return "—" if value is None else fmt.format(value)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from simulator.audio import AudioIO, Transcriber
     from simulator.persona import Persona
     from simulator.session import SessionLog
+    from simulator.stt import DecodeOptions
 
 # The commands import numpy, Whisper, the scorer and rich when they run, so `--help` starts fast.
 
@@ -54,6 +55,18 @@ def _warm_up(transcriber: Transcriber, language: Language) -> None:
         )
 
     threading.Thread(target=run, name="warm-up", daemon=True).start()
+
+
+def _print_report(console: Console, folder: Path) -> None:
+    """Write the session's HTML report and print its path; a failure costs only the report."""
+    from simulator.cli.report_cmds import write_report
+
+    try:
+        path = write_report(folder)
+    except SimulatorError as exc:
+        console.print(f"[dim]No report: {shown(str(exc))}[/dim]")
+        return
+    console.print(f"Report: {shown(str(path))}")
 
 
 def run_session(
@@ -109,6 +122,7 @@ def run_session(
                 )
                 show_summary(console, event.summary)
                 console.print(f"[dim]Log: {shown(str(event.log_path))}[/dim]")
+                _print_report(console, log.folder)
     except KeyboardInterrupt:
         with contextlib.suppress(SimulatorError):
             log.end("interrupted")
@@ -120,10 +134,12 @@ def run_session(
     return 0
 
 
-def _settings(args: argparse.Namespace) -> dict[str, object]:
-    """The options that shaped the session, kept in its start record."""
+def _settings(args: argparse.Namespace, decode: DecodeOptions) -> dict[str, object]:
+    """The options that shaped the session, kept in its start record (with Whisper's decoding)."""
     keys = ("asr", "model", "beam", "trainee", "push_to_talk")
-    return {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
+    settings = {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
+    settings["decode"] = decode.to_dict()
+    return settings
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -132,12 +148,14 @@ def _demo(args: argparse.Namespace) -> int:
     from simulator.fixtures import FixtureAudio
     from simulator.persona import find_persona
     from simulator.session import SessionLog
-    from simulator.stt import make_transcriber
+    from simulator.stt import DecodeOptions, make_transcriber
 
     persona = find_persona(args.persona)
     audio_io = FixtureAudio(persona.id, plan=args.trainee)
-    transcriber = make_transcriber(args.asr, args.model, persona.language, beam_size=args.beam)
-    log = SessionLog.create(args.out or sessions_root(), persona.id, "demo", _settings(args))
+    decode = DecodeOptions(beam_size=args.beam)
+    transcriber = make_transcriber(args.asr, args.model, persona.language, options=decode)
+    root = args.out or sessions_root()
+    log = SessionLog.create(root, persona.id, "demo", _settings(args, decode))
     console = Console(highlight=False)
     console.print("[dim]Demo: the trainee's replies are recorded fixtures; no microphone.[/dim]")
     return run_session(console, persona, audio_io, transcriber, log, args.seed, args.profile)
@@ -149,10 +167,11 @@ def _practice(args: argparse.Namespace) -> int:
     from simulator.devices import LiveAudio
     from simulator.persona import find_persona
     from simulator.session import SessionLog
-    from simulator.stt import make_transcriber
+    from simulator.stt import DecodeOptions, make_transcriber
 
     persona = find_persona(args.persona)
-    transcriber = make_transcriber(args.asr, args.model, persona.language, beam_size=args.beam)
+    decode = DecodeOptions(beam_size=args.beam)
+    transcriber = make_transcriber(args.asr, args.model, persona.language, options=decode)
     root = args.out or sessions_root()
     console = Console(highlight=False)
     # Opened first, so a machine without sound fails with its one line and nothing else;
@@ -166,7 +185,7 @@ def _practice(args: argparse.Namespace) -> int:
             else "stop talking to end your turn; if you talk over the client, they stop for you"
         )
         console.print(f"[dim]Speak after the client; {hint}. Ctrl-C stops.[/dim]")
-        log = SessionLog.create(root, persona.id, "practice", _settings(args))
+        log = SessionLog.create(root, persona.id, "practice", _settings(args, decode))
         return run_session(
             console, persona, audio_io, transcriber, log, args.seed, args.profile, ask_again=True
         )

@@ -20,6 +20,7 @@ from simulator.types import ClientTurn, Evidence, PacingMetrics, Scores, Transcr
 
 TALKED_OVER = -10.0  # listening points for starting to speak while the client still talks
 MISSED_RISK = -25.0  # listening and empathy points for moving on past a risk cue
+UNASKED_RISK = -10.0  # ... for taking it up without asking about it directly
 ASKED_RISK = 10.0  # listening and empathy points for asking about it directly
 OTHER_LANGUAGE_MAX = 40  # the top of the lowest band
 
@@ -62,6 +63,9 @@ def score_exchange(
             quote = risk.asked
         else:
             why, points, quote = f"missed a risk cue ({risk.kind})", MISSED_RISK, risk.cue
+            if risk.acknowledged:
+                why = f"took up a risk cue ({risk.kind}) without asking about it directly"
+                points = UNASKED_RISK
         extra += [Evidence("listening", points, why, quote),
                   Evidence("empathy", points, why, quote)]
         listening += points

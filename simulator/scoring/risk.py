@@ -68,10 +68,17 @@ def check_risk(client: ClientTurn, reply_text: str) -> RiskCheck | None:
 
 
 def risk_prompt(check: RiskCheck, client: ClientTurn) -> str:
-    """The fixed prompt for this kind of risk, in the client's language and form of address."""
+    """The fixed prompt for this kind of risk, in the client's language and form of address.
+
+    When the reply already took up what the client said, the prompt keeps only the question:
+    "You took up what they said; now ask directly: “Are you having thoughts of ending your life?”"
+    """
     data = risk_texts(client.language)
     prompts = data.get("formal_prompts") if client.address == "formal" else None
-    return str((prompts or data["prompts"])[check.kind])
+    prompt = str((prompts or data["prompts"])[check.kind])
+    if check.acknowledged:
+        return str(data["acknowledged"]).format(question=prompt.split(": ", 1)[1])
+    return prompt
 
 
 def risk_praise(check: RiskCheck, client: ClientTurn) -> str:

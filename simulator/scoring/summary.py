@@ -15,6 +15,16 @@ OPEN_FAIR, OPEN_GOOD = 0.50, 0.70  # open share of questions (MITI 3.1.1)
 TALK_SHARE_GOOD = 0.50  # skilled listeners talk less than half the time
 
 
+# How each measure is named to the trainee and formatted (terminal and report alike).
+MEASURE_LABELS = {
+    "reflection_to_question": ("Reflections per question", "{:.1f}"),
+    "percent_complex_reflections": ("Complex reflections", "{:.0%}"),
+    "percent_open_questions": ("Open questions", "{:.0%}"),
+    "mi_inconsistent": ("MI-inconsistent acts", "{:.0f}"),
+    "talk_time_share": ("Your share of talk time", "{:.0%}"),
+}
+
+
 @dataclass(frozen=True)
 class Measure:
     """One summary figure with its thresholds and the band it falls in."""

@@ -119,7 +119,10 @@ def standard_fi(word: str) -> str:
         return str(listed)
     if len(word) < 4 or "*" in word:
         return word
+    front = not any(v in word for v in "aou")  # vowel harmony: "pitääks" -> "pitääkö"
     for spoken, standard in _FI_SPOKEN_ENDINGS:
+        if standard in ("ko", "kö") and (standard == "kö") != front:
+            continue
         if word.endswith(spoken):
             candidate = word[: -len(spoken)] + standard
             verb, own = lemma(candidate, "fi"), lemma(word, "fi")
