@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import platformdirs
@@ -19,7 +20,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from simulator.encoder import DIM, shared_encoder  # noqa: E402
-from simulator.ports import Embeddings  # noqa: E402
+
+if TYPE_CHECKING:
+    from simulator.ports import Embeddings
 
 BATCH = 32
 

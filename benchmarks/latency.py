@@ -12,7 +12,7 @@ memory (VmHWM):
   is still being said; timed from the end-of-turn decision and from the last speech frame the
   end-pointer heard.
 
-Start-up is the time from launching ``python -m simulator demo`` to its first client WAV file;
+Start-up is the time from launching ``python -m simulator demo`` to its first client line;
 the demo then runs to its end, and its own peak memory comes from ``os.wait4``.
 
     .venv/bin/python benchmarks/latency.py [--runs 3] [--backend faster-whisper openai-whisper]
@@ -28,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -250,7 +251,11 @@ def _run_worker(backend: str, language: str, runs: int) -> dict[str, Any]:
 
 
 def startup(language: str, backend: str) -> dict[str, float]:
-    """Launch the demo; time its first client WAV, then its whole run and peak memory."""
+    """Launch the demo; time its first client line, then its whole run and peak memory.
+
+    The first line counts when the demo prints it, which it does once the line's first sentence
+    is made and about to play (a streamed line's WAV file is written only after the reply).
+    """
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "session"
         log = Path(tmp) / "stderr.txt"
@@ -260,18 +265,27 @@ def startup(language: str, backend: str) -> dict[str, float]:
         with log.open("wb") as err:
             proc = subprocess.Popen(
                 command,
-                stdout=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
                 stderr=err,
                 env=os.environ | {"HF_HUB_OFFLINE": "1"},
             )
+        shown: list[float] = []
+
+        def watch() -> None:
+            assert proc.stdout is not None
+            for raw in proc.stdout:
+                if not shown and b"Client:" in raw:
+                    shown.append(time.perf_counter() - start)
+
+        threading.Thread(target=watch, daemon=True).start()
         first: float | None = None
         while True:  # wait4 reaps the demo and returns its own resource usage
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
             elapsed = time.perf_counter() - start
-            if first is None and any(out.glob("*client*.wav")):
-                first = elapsed
+            if first is None and shown:
+                first = shown[0]
             if elapsed > DEMO_TIMEOUT_S:
                 proc.kill()  # only this demo process, started above
             time.sleep(0.01)
@@ -345,7 +359,7 @@ def main() -> int:
                 )
     if args.no_demo:
         return 0
-    print("\nStart-up: `python -m simulator demo` launched -> first client WAV written")
+    print("\nStart-up: `python -m simulator demo` launched -> first client line ready to play")
     head = f"{'backend':15} {'lang':4} {'first WAV s':>11} {'whole demo s':>12} {'peak RSS MB':>11}"
     print(head)
     print("-" * len(head))

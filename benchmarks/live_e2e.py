@@ -109,7 +109,7 @@ def synthetic_reply(lang: str) -> tuple[str, Audio]:
     voice = VoiceSettings(language=lang, emotion="calm", intensity=0.3)
     if lang == "en":
         with contextlib.suppress(Exception):
-            from simulator.tts import make_synthesizer  # type: ignore[attr-defined]
+            from simulator.tts import make_synthesizer
 
             return "piper", make_synthesizer("piper", lang).synthesize(SYNTHETIC[lang], voice)
     from simulator.tts import EspeakSynthesizer

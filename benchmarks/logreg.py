@@ -6,6 +6,7 @@ Used only at training time (``train_heads.py``); the scorer loads the resulting 
 from __future__ import annotations
 
 import itertools
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -64,7 +65,7 @@ def fit(
 
 def folds_of(groups: Sequence[object], n_folds: int) -> npt.NDArray[np.int64]:
     """A fold number per row, whole groups (transcripts, client lines) kept together."""
-    order = sorted(set(groups), key=lambda g: hash(str(g)) % 1_000_003)
+    order = sorted(set(groups), key=lambda g: (zlib.crc32(str(g).encode()), str(g)))
     fold_of = {g: i % n_folds for i, g in enumerate(order)}
     return np.array([fold_of[g] for g in groups])
 
@@ -76,10 +77,16 @@ def nll(p: Array, y: npt.NDArray[np.int64]) -> float:
 
 def cross_fit(
     x: Array, y: npt.NDArray[np.int64], k: int, groups: Sequence[object],
-    l2_grid: Sequence[float] = (1e-3,), n_folds: int = 5,
+    l2_grid: Sequence[float] = (1e-2, 3e-2, 1e-1), n_folds: int = 5,
     sample_weight: Array | None = None,
 ) -> Fitted:
-    """Choose L2 and the temperature on out-of-fold predictions, then fit on all rows."""
+    """Choose L2 and the temperature on out-of-fold predictions, then fit on all rows.
+
+    Features are standardised for fitting (embedding dimensions differ widely in spread); the
+    returned weights apply to the raw features.
+    """
+    mu, sd = x.mean(axis=0), x.std(axis=0) + 1e-6
+    x = (x - mu) / sd
     folds = folds_of(groups, n_folds)
     best: tuple[float, float, float, Array] | None = None
     for l2 in l2_grid:
@@ -96,7 +103,7 @@ def cross_fit(
     assert best is not None
     _, l2, temp, oof = best
     w, b = fit(x, y, k, l2, sample_weight=sample_weight)
-    return Fitted(w, b, temp, l2, oof)
+    return Fitted(w / sd[:, None], b - (mu / sd) @ w, temp, l2, oof)
 
 
 def ece(confidence: Array, correct: Array, bins: int = 10) -> float:

@@ -245,15 +245,17 @@ def _right(r: Row, kind: str) -> bool:
 def tune(
     rows: Sequence[Row], heads: dict[str, Trained | None], x: Array, c: Array,
     rule_precision: dict[str, float],
-) -> tuple[dict[str, float], float, list[tuple[float, bool]]]:
+) -> tuple[dict[str, float], float, float, list[tuple[float, bool]]]:
     """The override and harm thresholds, chosen on fold predictions of one-sentence examples.
 
     Overrides (per basis, the main-head probability above which the model overrules a rule
     act): the grid point that maximises the mean of two accuracies, on AnnoMI (even) utterances
     (right = the act's group is the experts' main behaviour) and on in-domain replies (right =
     gold act or alternative; the corpus when present, else the team's development sets).
-    Harm threshold: the lowest that keeps false harm flags at or under 4 % of the harmless
-    in-domain replies. Returns both and the (confidence, right) pairs of the in-domain acts.
+    Harm threshold and veto: a reply is flagged when the harm head reaches the threshold, or
+    when an act is harmful and the head is not below the veto; the pair with the best recall
+    that keeps false flags at or under 4 % of the harmless in-domain replies.
+    Returns them and the (confidence, right) pairs of the in-domain acts.
     """
     from simulator.scoring import hybrid
 
@@ -301,23 +303,30 @@ def tune(
           f" (rules {accuracy(own, rules_only):.3f}, n={len(own)}); fold predictions")
     decided = [(hybrid.decide(k, b, rd, overrides, rule_precision), r) for r, k, b, rd, _ in own]
     pairs = [(conf, kind in r.accepted) for (kind, conf, _), r in decided]
-    harm_threshold = 0.5
+    harm_threshold, veto = 0.5, 0.0
     labelled = [(r.harmful, kind in MI_INCONSISTENT, p) for ((kind, _, _), r), (*_, p)
                 in zip(decided, own, strict=True) if p is not None and r.harmful is not None]
     if labelled:
-        harmless = [(ruled, p) for h, ruled, p in labelled if not h]
-        for t in np.linspace(0.3, 0.95, 27):
-            flags = sum(ruled or p >= t for ruled, p in harmless) / max(len(harmless), 1)
-            if flags <= 0.04:
-                harm_threshold = float(round(t, 3))
-                break
-        else:
-            harm_threshold = 0.95
-        recall = [ruled or p >= harm_threshold for h, ruled, p in labelled if h]
-        flags = [ruled or p >= harm_threshold for ruled, p in harmless]
-        print(f"  harm threshold {harm_threshold}: recall {np.mean(recall):.3f}, false flags "
-              f"{np.mean(flags):.3f} (fold predictions, one-sentence {tuning} replies)")
-    return overrides, harm_threshold, pairs
+        def flagged(ruled: bool, p: float, flag: float, keep: float) -> bool:
+            return (ruled and p >= keep) or p >= flag
+
+        best_h = (-1.0, 0.0, 0.95, 0.0)
+        for flag in np.linspace(0.3, 0.95, 27):
+            # Harm first: a harmful act is taken back only when the head is fairly sure (< 0.3).
+            for keep in (0.0, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3):
+                if keep >= flag:
+                    continue
+                fp = float(np.mean([flagged(ru, p, flag, keep) for h, ru, p in labelled if not h]))
+                rec = float(np.mean([flagged(ru, p, flag, keep) for h, ru, p in labelled if h]))
+                if fp <= 0.04 and (rec, -fp) > (best_h[0], best_h[1]):
+                    best_h = (float(rec), float(-fp), float(flag), float(keep))
+        harm_threshold, veto = round(best_h[2], 3), best_h[3]
+        rules_fp = np.mean([ru for h, ru, _ in labelled if not h])
+        rules_rec = np.mean([ru for h, ru, _ in labelled if h])
+        print(f"  harm threshold {harm_threshold}, veto {veto}: recall {best_h[0]:.3f}, false "
+              f"flags {-best_h[1]:.3f} (acts alone: {rules_rec:.3f}, {rules_fp:.3f}; fold "
+              f"predictions, one-sentence {tuning} replies)")
+    return overrides, harm_threshold, veto, pairs
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -334,11 +343,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "main": train_head("main", rows, x, c, "main", args.corpus_weight),
         "open": train_head("open", rows, x, c, "form", args.corpus_weight),
         "complex": train_head("complex", rows, x, c, "depth", args.corpus_weight),
-        "act": train_head("act", rows, x, c, "act", args.corpus_weight, (False, True)),
-        "harm": train_head("harm", rows, x, c, "harmful", args.corpus_weight, (False, True)),
+        "act": train_head("act", rows, x, c, "act", args.corpus_weight),
+        "harm": train_head("harm", rows, x, c, "harmful", args.corpus_weight),
     }
     precision = rule_table(rows, fold_probs(heads["main"], len(rows)))
-    overrides, harm_threshold, pairs = tune(rows, heads, x, c, precision)
+    overrides, harm_threshold, veto, pairs = tune(rows, heads, x, c, precision)
     conf = np.array([p for p, _ in pairs])
     right = np.array([float(ok) for _, ok in pairs])
     if len(pairs):
@@ -349,6 +358,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "rule_precision": precision,
         "override": overrides,
         "harm_threshold": harm_threshold,
+        "harm_veto": veto,
         "trained_on": dict(Counter(r.source for r in rows)),
     }
     if args.no_write:

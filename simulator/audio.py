@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -136,6 +136,14 @@ class Synthesizer(Protocol):
         ...
 
 
+class StreamingSynthesizer(Synthesizer, Protocol):
+    """A synthesizer that can hand over a line sentence by sentence as it makes it."""
+
+    def stream(self, text: str, voice: VoiceSettings) -> Iterator[Audio]:
+        """Speak ``text`` one sentence at a time, each clip as soon as it is ready."""
+        ...
+
+
 # Called by a recorder with each closed stretch of a reply while the trainee goes on talking: the
 # stretch's audio and where it starts, in seconds into the reply the recorder will return.
 StretchSink = Callable[[Audio, float], None]
@@ -144,11 +152,15 @@ StretchSink = Callable[[Audio, float], None]
 class AudioIO(Protocol):
     """Where the client's voice goes and the trainee's reply comes from (speakers or fixtures)."""
 
-    def play(self, audio: Audio, yield_line: Audio | None = None) -> None:
+    def play(
+        self, audio: Audio, yield_line: Audio | None = None, more: Iterator[Audio] | None = None
+    ) -> None:
         """Let the trainee hear the client (may return before playback ends).
 
         If the trainee talks over the line, the client stops; ``yield_line`` ("Sorry — go on.")
-        is what the client then says when the trainee pauses.
+        is what the client then says when the trainee pauses. ``more``, when given, yields the
+        rest of the line (one clip per sentence) while ``audio``, its start, plays; a player
+        that cannot use it leaves it to the caller.
         """
         ...
 

@@ -109,6 +109,7 @@ def lint(persona: Persona) -> list[tuple[Loc, str]]:
                         f"cue '{cue}' is never mentioned in any line (say it or tag it)",
                     )
                 )
+    found += _topic_problems(persona, reached)
     for where, text in _spoken(persona):
         problem = _breath_problems(text)
         if problem:
@@ -122,6 +123,43 @@ def lint(persona: Persona) -> list[tuple[Loc, str]]:
             found.append(
                 (("practice_replies", kind_name), "give 5 replies for a five-exchange session")
             )
+    return found
+
+
+def _topic_problems(persona: Persona, reached: set[int]) -> list[tuple[Loc, str]]:
+    """Topics on lines but not defined, defined but on no line, or only in unreached stages."""
+    found: list[tuple[Loc, str]] = []
+    used: dict[str, set[int]] = {}
+    for s, stage in enumerate(persona.stages):
+        for i, line in enumerate(stage.lines):
+            for t, topic in enumerate(line.topics):
+                used.setdefault(topic, set()).add(s)
+                if topic not in persona.topics:
+                    found.append(
+                        (
+                            ("stages", s, "lines", i, "topics", t),
+                            f"'{topic}' is not one of the persona's topics",
+                        )
+                    )
+    for name, words in persona.topics.items():
+        if not [w for w in words if w.strip()]:
+            found.append(
+                (("topics", name), f"topic '{name}' has no words, so no reply can raise it")
+            )
+        if name not in used:
+            found.append((("topics", name), f"topic '{name}' is unused: no line answers it"))
+        elif not used[name] & reached:
+            found.append(
+                (
+                    ("topics", name),
+                    f"topic '{name}' is unreachable: its lines are only in stages that even "
+                    "ideal replies do not reach",
+                )
+            )
+    if persona.topics and not persona.deflections:
+        found.append(
+            (("deflections",), "add deflections: what the client says when asked too early")
+        )
     return found
 
 

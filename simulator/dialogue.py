@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from simulator.persona import ActEffect, Line, Persona, Stage
+from simulator.ports import ClientBrain, Heard
 from simulator.types import ActKind, ClientTurn, Emotion, EmotionalState, Scores
 
 Outcome = Literal["resolution", "walk_out", "turn_limit"]
@@ -199,7 +200,7 @@ def _rng(persona: Persona, seed: int, turn: int, purpose: str) -> random.Random:
     return random.Random(f"{persona.id}|{seed}|{turn}|{purpose}")
 
 
-def _stage_lines(persona: Persona, stage: int) -> tuple[Line, ...]:
+def stage_lines(persona: Persona, stage: int) -> tuple[Line, ...]:
     """The lines of a stage, or of the nearest earlier stage that has some."""
     for index in range(stage, -1, -1):
         if persona.stages[index].lines:
@@ -210,9 +211,9 @@ def _stage_lines(persona: Persona, stage: int) -> tuple[Line, ...]:
     return (Line(text="..."),)
 
 
-def _pick_line(persona: Persona, stage: int, turn: int, seed: int) -> Line:
+def pick_line(persona: Persona, stage: int, turn: int, seed: int) -> Line:
     """One line of the stage; consecutive turns in a stage get different lines while any remain."""
-    lines = _stage_lines(persona, stage)
+    lines = stage_lines(persona, stage)
     order = list(range(len(lines)))
     random.Random(f"{persona.id}|{seed}|stage{stage}").shuffle(order)
     return lines[order[turn % len(lines)]]
@@ -240,7 +241,9 @@ def _pick_reaction(persona: Persona, kind: ActKind, turn: int, seed: int) -> str
     return texts[(offset + turn) % len(texts)]
 
 
-def _turn(persona: Persona, state: EmotionalState, text: str, line: Line) -> ClientTurn:
+def _turn(
+    persona: Persona, state: EmotionalState, text: str, line: Line, raised: tuple[str, ...] = ()
+) -> ClientTurn:
     """Wrap a line as a client turn in the given state."""
     return ClientTurn(
         text=text,
@@ -248,6 +251,8 @@ def _turn(persona: Persona, state: EmotionalState, text: str, line: Line) -> Cli
         cues=cues_of(persona, line),
         language=persona.language,
         address=persona.address,
+        topics=line.topics,
+        raised=raised,
         examples=tuple(line.examples.items()),
     )
 
@@ -255,14 +260,25 @@ def _turn(persona: Persona, state: EmotionalState, text: str, line: Line) -> Cli
 def first_turn(persona: Persona, seed: int = 0) -> ClientTurn:
     """The client's opening line, said in the starting state."""
     state = initial_state(persona)
-    line = _pick_line(persona, 0, 0, seed)
+    line = pick_line(persona, 0, 0, seed)
     return _turn(persona, state, line.text, line)
 
 
 def respond(
-    persona: Persona, turn_index: int, state: EmotionalState, scores: Scores, seed: int = 0
+    persona: Persona,
+    turn_index: int,
+    state: EmotionalState,
+    scores: Scores,
+    seed: int = 0,
+    *,
+    heard: Heard | None = None,
+    brain: ClientBrain | None = None,
 ) -> Step:
-    """The client's reaction to the scored reply of exchange ``turn_index`` (0-based)."""
+    """The client's reaction to the scored reply of exchange ``turn_index`` (0-based).
+
+    With a ``brain`` and the reply ``heard``, the brain chooses the line (the rules still set
+    the state); without, the stage's lines are taken in a seeded rotation.
+    """
     new = update_state(persona, state, scores)
     last = len(persona.stages) - 1
     outcome: Outcome | None = None
@@ -276,9 +292,16 @@ def respond(
         closing = getattr(persona.end, outcome)
         rng = _rng(persona, seed, turn_index + 1, "closing")
         return Step(new, None, outcome, rng.choice(closing))
-    line = _pick_line(persona, new.stage, turn_index + 1, seed)
+    line = pick_line(persona, new.stage, turn_index + 1, seed)
+    raised: tuple[str, ...] = ()
+    deflected = False
+    if brain is not None and heard is not None:
+        choice = brain.choose(persona, new, heard, turn_index + 1, seed)
+        line, raised, deflected = choice.line, choice.raised, choice.deflected
     text = line.text
-    kind = reaction_kind(persona, (act.kind for act in scores.acts), new.stage > state.stage)
+    # A client putting a question off does not first say "Yes, that's it" to the reply.
+    opened = new.stage > state.stage and not deflected
+    kind = reaction_kind(persona, (act.kind for act in scores.acts), opened)
     if kind is not None:
         text = f"{_pick_reaction(persona, kind, turn_index + 1, seed)} {text}"
-    return Step(new, _turn(persona, new, text, line), None, None)
+    return Step(new, _turn(persona, new, text, line, raised), None, None)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -84,7 +85,9 @@ class FixtureAudio:
         self._count = 0
         self._last: Path | None = None
 
-    def play(self, audio: Audio, yield_line: Audio | None = None) -> None:
+    def play(
+        self, audio: Audio, yield_line: Audio | None = None, more: Iterator[Audio] | None = None
+    ) -> None:
         """Nobody is listening in a replay: the client's line is only saved in the session."""
 
     def record_reply(

@@ -80,6 +80,11 @@ class Line(_Strict):
 
     text: str = Field(min_length=1)
     cues: tuple[str, ...] = Field(default=(), description="Cues carried, said or not.")
+    topics: tuple[str, ...] = Field(
+        default=(),
+        description="Topics this line answers (names from the persona's topics): a reply about "
+        "one of them makes the client choose this line.",
+    )
     examples: dict[Move, tuple[str, ...]] = Field(
         default_factory=dict,
         description="Example replies a trainer would give to this line, by move (reflection, "
@@ -184,6 +189,17 @@ class Persona(_Strict):
     stages: tuple[Stage, ...] = Field(min_length=1)
     reactions: dict[ActKind, tuple[str, ...]] = Field(
         default_factory=dict, description="Words said first when a reply is mainly this act."
+    )
+    topics: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="What the client can talk about: each topic name with the words (in the "
+        "persona's language) by which a trainee's reply brings it up; lines name the topics "
+        "they answer.",
+    )
+    deflections: tuple[str, ...] = Field(
+        default=(),
+        description="Said, in character, when asked about a topic the client is not ready to "
+        "talk about yet (its lines are in a later stage).",
     )
     rules: Rules = Rules()
     end: End

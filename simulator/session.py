@@ -10,18 +10,29 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from simulator.audio import Audio, AudioIO, Synthesizer, Transcriber, VoiceSettings, write_wav
+import numpy as np
+
+from simulator.audio import (
+    Audio,
+    AudioIO,
+    Samples,
+    Synthesizer,
+    Transcriber,
+    VoiceSettings,
+    write_wav,
+)
 from simulator.dialogue import first_turn, respond, yield_line
-from simulator.errors import AudioError, StorageError
+from simulator.errors import AudioError, StorageError, SynthesisError
 from simulator.feedback import give_feedback, say_again
 from simulator.persona import Persona, voice_for
 from simulator.phases import PhaseClock, exchange_timings
-from simulator.ports import TextEncoder
+from simulator.ports import ClientBrain, Heard, TextEncoder
 from simulator.scoring import SessionSummary, score_exchange, summarize_session
 from simulator.scoring.hybrid import prepare
+from simulator.scoring.transcript import counts_in_summary
 from simulator.session_log import (
     LOG_NAME,
     Source,
@@ -36,6 +47,7 @@ from simulator.stretches import StretchTranscriber
 from simulator.types import ClientTurn, EmotionalState, Exchange, Scores
 
 MAX_RETRIES = 3  # times the trainee is asked again after a reply with no speech
+SENTENCE_GAP_S = 0.12  # silence between sentences, as the player leaves it
 
 
 @dataclass(frozen=True)
@@ -168,6 +180,61 @@ class SessionLog:
         )
 
 
+class SpokenLine:
+    """The client's line as it is made: the first sentence at once, the rest while it plays.
+
+    A synthesizer without ``stream`` makes the whole line first; ``rest`` is then empty.
+    """
+
+    def __init__(self, synthesizer: Synthesizer, text: str, voice: VoiceSettings) -> None:
+        """Make the first sentence (or the whole line) now."""
+        stream = getattr(synthesizer, "stream", None)
+        self.streaming = callable(stream)
+        self._parts: list[Audio] = []
+        self._error: BaseException | None = None
+        if callable(stream):
+            self._source: Iterator[Audio] = iter(stream(text, voice))
+            first = next(self._source, None)
+            if first is None:
+                raise SynthesisError(f"the synthesizer produced no audio for: {text}")
+            self.first = first
+        else:
+            self.first = synthesizer.synthesize(text, voice)
+            self._source = iter(())
+        self._parts.append(self.first)
+        self.rest = self._more()
+
+    def _more(self) -> Iterator[Audio]:
+        """The remaining sentences, kept for the session log as they are handed out."""
+        try:
+            for part in self._source:
+                self._parts.append(part)
+                yield part
+        except BaseException as exc:  # raised again by whole(), in the session's thread
+            self._error = exc
+            raise
+
+    @property
+    def parts(self) -> tuple[Audio, ...]:
+        """The sentences made so far, in order."""
+        return tuple(self._parts)
+
+    def whole(self) -> Audio:
+        """The whole line (what was not played yet is made now), sentences joined by a gap."""
+        for _ in self.rest:
+            pass
+        if self._error is not None:
+            raise self._error
+        if len(self._parts) == 1:
+            return self.first
+        rate = self.first.sample_rate
+        gap = np.zeros(round(SENTENCE_GAP_S * rate), dtype=np.float32)
+        pieces: list[Samples] = []
+        for part in self._parts:
+            pieces.extend([gap, part.resampled(rate).samples] if pieces else [part.samples])
+        return Audio(np.concatenate(pieces), rate)
+
+
 def iter_session(
     persona: Persona,
     audio_io: AudioIO,
@@ -178,8 +245,11 @@ def iter_session(
     *,
     ask_again: bool = False,
     encoder: TextEncoder | None = None,
+    brain: ClientBrain | None = None,
 ) -> Iterator[SessionEvent]:
     """Run one session, yielding each client line, each scored exchange and the end.
+
+    ``brain`` chooses the client's lines by what the trainee said (default: the rules' rotation).
 
     With ``ask_again`` (live practice) a reply whose transcript is unclear is not scored at once:
     the trainee sees "I couldn't make that out clearly" with the doubtful words marked and may
@@ -198,16 +268,20 @@ def iter_session(
     while True:
         voice = voice_for(persona, turn.state)
         synthesis_began = time.monotonic()
-        client_audio = synthesizer.synthesize(turn.text, voice)
+        line = SpokenLine(synthesizer, turn.text, voice)  # the first sentence, or the whole line
         client_path = log.folder / f"{index + 1:02d}-client.wav"
-        write_wav(client_path, client_audio)
+        if not line.streaming:
+            write_wav(client_path, line.whole())
         synthesize_s = time.monotonic() - synthesis_began
         yield ClientLine(index, turn, client_path)
-        if voice not in yield_audio:  # the yield line in this turn's voice, made once per voice
+        # "Sorry — go on." in this turn's voice, made once per emotion (not per intensity), so
+        # that making it rarely delays the line.
+        yield_voice = replace(voice, intensity=0.5)
+        if yield_voice not in yield_audio:
             synthesis_began = time.monotonic()
-            yield_audio[voice] = synthesizer.synthesize(yield_line(persona), voice)
+            yield_audio[yield_voice] = synthesizer.synthesize(yield_line(persona), yield_voice)
             synthesize_s += time.monotonic() - synthesis_began
-        audio_io.play(client_audio, yield_audio[voice])
+        audio_io.play(line.first, yield_audio[yield_voice], line.rest)
         if encoder is not None:
             prepare(turn, encoder)  # while the line plays: the reply's scoring then embeds only it
         for attempt in range(1, MAX_RETRIES + 1):
@@ -231,6 +305,9 @@ def iter_session(
             finally:
                 stretches.close()
             unclear = say_again(transcript, turn) if ask_again else None
+            client_audio = line.whole()  # the rest of a streamed line has been made by now
+            if line.streaming and attempt == 1:
+                write_wav(client_path, client_audio)
             if unclear is None or attempt == MAX_RETRIES:
                 break
             yield NoReply(index, unclear, attempt)
@@ -244,9 +321,11 @@ def iter_session(
         wait.lap("score")
         feedback = give_feedback(turn, scores, transcript, examples_used)
         wait.lap("feedback")
-        all_scores.append(scores)
-        client_speech_s.append(client_audio.duration)
-        step = respond(persona, index, turn.state, scores, seed)
+        if counts_in_summary(scores):  # an unclear transcript's acts may be invented words
+            all_scores.append(scores)
+            client_speech_s.append(client_audio.duration)
+        heard = Heard(transcript.text, scores.acts, turn.text)
+        step = respond(persona, index, turn.state, scores, seed, heard=heard, brain=brain)
         state = step.state
         wait.lap("respond")
         exchange = Exchange(

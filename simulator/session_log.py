@@ -105,6 +105,8 @@ def exchange_record(
             "cues": list(ex.client.cues),
             "language": ex.client.language,
             "address": ex.client.address,
+            "topics": list(ex.client.topics),
+            "raised": list(ex.client.raised),
         },
         "reply": {
             "text": ex.reply.text,
@@ -268,6 +270,8 @@ def _exchange(data: Mapping[str, Any]) -> ExchangeRecord:
         cues=tuple(client.get("cues", ())),
         language=client.get("language", reply["language"]),
         address=client.get("address", "informal"),
+        topics=tuple(client.get("topics", ())),
+        raised=tuple(client.get("raised", ())),
     )
     transcript = Transcript(
         words=tuple(Word(**w) for w in reply["words"]),

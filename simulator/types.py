@@ -136,6 +136,8 @@ class ClientTurn:
     # Example replies an instructor wrote for this line: (move, examples) pairs, e.g.
     # ("reflection", ("It sounds like the letter scared you.",)); the feedback uses them first.
     examples: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    topics: tuple[str, ...] = ()  # the persona's topics this line answers
+    raised: tuple[str, ...] = ()  # the topics the trainee's previous reply raised
 
 
 # Which part of the hybrid scorer chose an act: the word-list rules, the learned heads on the

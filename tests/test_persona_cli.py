@@ -52,7 +52,7 @@ def test_check_broken_folder_exits_one(capsys: pytest.CaptureFixture[str]) -> No
     captured = capsys.readouterr()
     lines = captured.out.strip().splitlines()
     assert len(lines) >= 20
-    wanted = "mood: unknown key; allowed here: text, cues, examples"
+    wanted = "mood: unknown key; allowed here: text, cues, topics, examples"
     assert any(line.endswith(wanted) for line in lines)
     assert "problem(s) in" in captured.err
 

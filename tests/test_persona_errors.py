@@ -26,11 +26,11 @@ SCHEMA_ERRORS: dict[str, list[str]] = {
     "duplicate-key": [":5: name: duplicate key"],
     "unknown-key": [
         ":5: mood: unknown key; allowed here: schema_version, id, name, language, address,"
-        " register, voice, situation, start, goals, cues, stages, reactions, rules, end,"
-        " max_turns, practice_replies"
+        " register, voice, situation, start, goals, cues, stages, reactions, topics,"
+        " deflections, rules, end, max_turns, practice_replies"
     ],
     "unknown-nested-key": [
-        ":20: stages[1].lines[0].mood: unknown key; allowed here: text, cues, examples"
+        ":20: stages[1].lines[0].mood: unknown key; allowed here: text, cues, topics, examples"
     ],
     "missing-field": [
         ":16: stages[1].name: field required",

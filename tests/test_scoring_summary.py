@@ -55,6 +55,7 @@ def test_summary_dict_lists_thresholds() -> None:
     measures = data["measures"]
     assert isinstance(measures, dict)
     assert measures["reflection_to_question"] == {"value": 1.0, "fair": 1.0, "good": 2.0,
-                                                  "band": "fair"}
+                                                  "band": "fair", "higher_is_better": True}
+    assert measures["mi_inconsistent"]["higher_is_better"] is False
     assert measures["percent_complex_reflections"]["fair"] == 0.4
     assert measures["talk_time_share"]["value"] is None

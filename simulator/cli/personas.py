@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from simulator.cli.options import add_tts_option
 from simulator.cli.textsafe import neutralise, shown
 from simulator.errors import PersonaError, SimulatorError
+from simulator.ports import Heard
 from simulator.types import LANGUAGES, ClientTurn, EmotionalState
 
 if TYPE_CHECKING:
@@ -46,6 +48,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = psub.add_parser("preview", help="speak every line of a persona with its emotion")
     p.add_argument("id", help="persona id")
     p.add_argument("--out", type=Path, default=None, help="write WAV files here (default: play)")
+    add_tts_option(p)
     p.set_defaults(func=cmd_preview)
 
     p = psub.add_parser("schema", help="print the JSON Schema of persona files")
@@ -190,11 +193,11 @@ def preview_lines(persona: Persona) -> Iterator[tuple[str, str, EmotionalState]]
 def cmd_preview(args: argparse.Namespace) -> int:
     """Speak every line with its emotion, to WAV files or the speakers."""
     from simulator.audio import write_wav
+    from simulator.cli.options import make_voice
     from simulator.persona import find_persona, voice_for
-    from simulator.tts import EspeakSynthesizer
 
     persona = find_persona(args.id)
-    synthesizer = EspeakSynthesizer()
+    synthesizer = make_voice(args.tts, persona.language)
     player: Any = None
     try:
         if args.out is None:
@@ -273,6 +276,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     """
     from rich.console import Console
 
+    from simulator.cli.brains import client_brain
     from simulator.cli.render import show_client, show_scores, state_line
     from simulator.dialogue import first_turn, respond
     from simulator.encoder import shared_encoder
@@ -291,6 +295,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     persona = find_persona(args.id)
     console = Console(file=sys.stderr if args.json else sys.stdout, highlight=False)
     session_id = new_session_id(persona.id)
+    brain = client_brain()
 
     def emit(record: dict[str, object]) -> None:
         sys.stdout.write(encode(record).decode("utf-8"))
@@ -326,7 +331,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         transcript = Transcript.from_text(reply, persona.language)
         scores = score_exchange(turn, transcript, encoder=shared_encoder())
         feedback = give_feedback(turn, scores, transcript, examples_used)
-        step = respond(persona, index, turn.state, scores, args.seed)
+        heard = Heard(reply, scores.acts, turn.text)
+        step = respond(persona, index, turn.state, scores, args.seed, heard=heard, brain=brain)
         if args.json:
             exchange = Exchange(index, turn, transcript, scores, feedback, step.state)
             emit(exchange_record(session_id, exchange))

@@ -98,8 +98,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     rows = [session_figures(log) for log in _logs(root, args.persona, args.since)]
     # Piped output is read by programs and people alike: wide enough never to wrap a cell.
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
-    table = Table(*HISTORY_HEADERS, title=f"{len(rows)} session(s) in {root}",
-                  title_justify="left")
+    table = Table(*HISTORY_HEADERS, title=f"{len(rows)} session(s) in {root}", title_justify="left")
     for cells in history_rows(rows):
         table.add_row(*(shown(c) for c in cells))
     console.print(table)
@@ -172,8 +171,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `report`, `history`, `export` and `cohort`."""
     out_help = "folder that keeps the sessions (default: your data folder)"
     p = sub.add_parser("report", help="write a session's HTML report (plays its recordings)")
-    p.add_argument("session", nargs="?", default="latest",
-                   help="session id or folder, or 'latest' (default)")
+    p.add_argument(
+        "session", nargs="?", default="latest", help="session id or folder, or 'latest' (default)"
+    )
     p.add_argument("--open", action="store_true", help="open the report in a browser")
     p.add_argument("--out", type=Path, default=None, help=out_help)
     p.set_defaults(func=cmd_report)
@@ -186,20 +186,34 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("export", help="zip a session to hand in to an instructor")
-    p.add_argument("session", nargs="?", default="latest",
-                   help="session id or folder, or 'latest' (default)")
-    p.add_argument("--with-audio", action="store_true",
-                   help="include the recordings (your voice); left out unless asked")
-    p.add_argument("--trainee", default=None,
-                   help="your name as the instructor should see it (default: your user name)")
-    p.add_argument("--to", type=Path, default=None,
-                   help="folder or .zip path to write (default: the current folder)")
+    p.add_argument(
+        "session", nargs="?", default="latest", help="session id or folder, or 'latest' (default)"
+    )
+    p.add_argument(
+        "--with-audio",
+        action="store_true",
+        help="include the recordings (your voice); left out unless asked",
+    )
+    p.add_argument(
+        "--trainee",
+        default=None,
+        help="your name as the instructor should see it (default: your user name)",
+    )
+    p.add_argument(
+        "--to",
+        type=Path,
+        default=None,
+        help="folder or .zip path to write (default: the current folder)",
+    )
     p.add_argument("--out", type=Path, default=None, help=out_help)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("cohort", help="instructors: one overview of handed-in exports")
-    p.add_argument("folders", nargs="+", type=Path,
-                   help="export zips, or folders holding them")
-    p.add_argument("--to", type=Path, default=Path("cohort"),
-                   help="folder for cohort.html and cohort.csv (default ./cohort)")
+    p.add_argument("folders", nargs="+", type=Path, help="export zips, or folders holding them")
+    p.add_argument(
+        "--to",
+        type=Path,
+        default=Path("cohort"),
+        help="folder for cohort.html and cohort.csv (default ./cohort)",
+    )
     p.set_defaults(func=cmd_cohort)

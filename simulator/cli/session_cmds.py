@@ -79,29 +79,37 @@ def run_session(
     profile: bool = False,
     *,
     ask_again: bool = False,
+    tts: str = "piper",
 ) -> int:
     """Run a whole session, printing each step; the log survives an interruption.
 
     With ``profile``, each exchange is followed by where its time went. With ``ask_again``, an
     unclear reply may be said again (live practice; a demo's replies are fixed recordings).
     """
+    from simulator.cli.brains import client_brain
     from simulator.cli.render import show_client, show_exchange, show_summary, state_line
     from simulator.encoder import shared_encoder
     from simulator.phases import profile_lines
     from simulator.session import ClientLine, ExchangeTimings, NoReply, SessionEnd, iter_session
-    from simulator.tts import EspeakSynthesizer
 
     console.print(
         f"[bold]{shown(persona.name)}[/bold] ({persona.language}) — "
         f"{shown(persona.situation.strip())}"
     )
     console.print(f"[dim]Session folder: {shown(str(log.folder))}[/dim]")
+    synthesizer = options.make_voice(tts, persona.language)
     _warm_up(transcriber, persona.language)
-    synthesizer = EspeakSynthesizer()
     try:
         events = iter_session(
-            persona, audio_io, synthesizer, transcriber, log, seed, ask_again=ask_again,
+            persona,
+            audio_io,
+            synthesizer,
+            transcriber,
+            log,
+            seed,
+            ask_again=ask_again,
             encoder=shared_encoder(),
+            brain=client_brain(),
         )
         for event in events:
             if isinstance(event, ClientLine):
@@ -136,7 +144,7 @@ def run_session(
 
 def _settings(args: argparse.Namespace, decode: DecodeOptions) -> dict[str, object]:
     """The options that shaped the session, kept in its start record (with Whisper's decoding)."""
-    keys = ("asr", "model", "beam", "trainee", "push_to_talk")
+    keys = ("asr", "model", "beam", "tts", "trainee", "push_to_talk")
     settings = {k: getattr(args, k) for k in keys if getattr(args, k, None) is not None}
     settings["decode"] = decode.to_dict()
     return settings
@@ -158,7 +166,9 @@ def _demo(args: argparse.Namespace) -> int:
     log = SessionLog.create(root, persona.id, "demo", _settings(args, decode))
     console = Console(highlight=False)
     console.print("[dim]Demo: the trainee's replies are recorded fixtures; no microphone.[/dim]")
-    return run_session(console, persona, audio_io, transcriber, log, args.seed, args.profile)
+    return run_session(
+        console, persona, audio_io, transcriber, log, args.seed, args.profile, tts=args.tts
+    )
 
 
 def _practice(args: argparse.Namespace) -> int:
@@ -187,7 +197,15 @@ def _practice(args: argparse.Namespace) -> int:
         console.print(f"[dim]Speak after the client; {hint}. Ctrl-C stops.[/dim]")
         log = SessionLog.create(root, persona.id, "practice", _settings(args, decode))
         return run_session(
-            console, persona, audio_io, transcriber, log, args.seed, args.profile, ask_again=True
+            console,
+            persona,
+            audio_io,
+            transcriber,
+            log,
+            args.seed,
+            args.profile,
+            ask_again=True,
+            tts=args.tts,
         )
 
 
@@ -210,6 +228,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="which recorded replies answer the client (default mixed)",
     )
     options.add_session_options(demo)
+    options.add_tts_option(demo)
     options.add_asr_options(demo)
     demo.set_defaults(func=_demo)
 
@@ -230,5 +249,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="press Enter to start and again to end your reply, instead of automatic end of turn",
     )
     options.add_session_options(practice)
+    options.add_tts_option(practice)
     options.add_asr_options(practice)
     practice.set_defaults(func=_practice)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -25,6 +25,7 @@ TAIL_LEVEL = 10 ** (-30 / 20)  # of the peak: quieter samples at a clip's end ar
 OUTPUT_LATENCY_S = 0.2  # seconds of playback buffer: enough to ride out a busy 2-core CPU
 STALL_S = 3.0  # no microphone data for this long means the device stopped working
 FADE_S = 0.08  # a line stopped mid-way fades out over this long instead of clicking
+SENTENCE_GAP_S = 0.12  # silence between the sentences of a line that is played as it is made
 PLAYBACK_GRACE_S = 5.0  # playback not finished this long after its length is treated as done
 
 Device = int | str | None
@@ -168,9 +169,16 @@ def silent_tail_s(audio: Audio) -> float:
 
 
 class Playback:
-    """An output stream playing one clip; knows on the stream clock when its last sample sounds."""
+    """An output stream playing one clip; knows on the stream clock when its last sample sounds.
 
-    def __init__(self, sd: ModuleType, port: Port, audio: Audio) -> None:
+    With ``more`` the clip grows while it plays: a feeder thread appends each further clip
+    (the next sentences of the line, synthesized meanwhile) after a short gap, so the first
+    sentence sounds before the last is made.
+    """
+
+    def __init__(
+        self, sd: ModuleType, port: Port, audio: Audio, more: Iterator[Audio] | None = None
+    ) -> None:
         samples = audio.resampled(port.rate).samples
         self._samples = samples
         self._rate = port.rate
@@ -183,21 +191,23 @@ class Playback:
         self.stopped = False  # cut short by stop(): the client stopped mid-line
         self._pos = 0
         self._end = len(samples)  # the clip plays up to here; stop() brings it forward
+        self._feeder: threading.Thread | None = None
+        self.feed_error: BaseException | None = None  # a failure of the feeder, for the caller
         fade = max(1, round(FADE_S * port.rate))
 
         def on_request(outdata: Any, frames: int, time: Any, status: Any) -> None:
             if self.sounds_at is None:
                 dac = float(time.outputBufferDacTime)
                 self.sounds_at = dac if dac > 0 else float(time.currentTime) + self.stream.latency
-            end = self._end
-            chunk = samples[self._pos : min(self._pos + frames, end)]
-            if end < len(samples):  # fading out after stop()
+            data, end = self._samples, self._end
+            chunk = data[self._pos : min(self._pos + frames, end)]
+            if end < len(data):  # fading out after stop()
                 left = end - np.arange(self._pos, self._pos + len(chunk))
                 chunk = chunk * np.clip(left / fade, 0.0, 1.0).astype(np.float32)
             self._pos += len(chunk)
             outdata[: len(chunk)] = chunk[:, None]
             outdata[len(chunk) :] = 0
-            if self._pos >= end and self.ends_at is None:
+            if self._pos >= end and self.ends_at is None and not self.feeding:
                 dac = float(time.outputBufferDacTime)
                 base = dac if dac > 0 else float(time.currentTime) + float(self.stream.latency)
                 self.ends_at = base + len(chunk) / port.rate
@@ -213,10 +223,40 @@ class Playback:
                 callback=on_request,
                 finished_callback=self.done.set,
             )
+            if more is not None:
+                self._feeder = threading.Thread(
+                    target=self._feed, args=(more,), name="playback-feed", daemon=True
+                )
+                self._feeder.start()
             self.stream.start()
         except sd.PortAudioError as exc:
             raise AudioError(f"cannot play through {port.name}: {exc}") from exc
         self.started_at = float(self.stream.time)
+
+    @property
+    def feeding(self) -> bool:
+        """Whether more of the line is still being made."""
+        return self._feeder is not None and self._feeder.is_alive()
+
+    def _feed(self, more: Iterator[Audio]) -> None:
+        """Append each further clip after a sentence gap, until the line ends or is stopped."""
+        gap = np.zeros(round(SENTENCE_GAP_S * self._rate), dtype=np.float32)
+        gap16 = np.zeros(round(SENTENCE_GAP_S * WHISPER_RATE), dtype=np.float32)
+        try:
+            for clip in more:
+                if self.stopped:
+                    return
+                samples = np.concatenate([self._samples, gap, clip.resampled(self._rate).samples])
+                self.reference = np.concatenate(
+                    [self.reference, gap16, clip.resampled(WHISPER_RATE).samples]
+                )
+                self.tail_s = silent_tail_s(clip)
+                self._samples = samples  # the callback reads the longer clip from here on
+                if not self.stopped:
+                    self._end = len(samples)
+                self.duration = len(samples) / self._rate
+        except BaseException as exc:  # handed to whoever waits for the playback
+            self.feed_error = exc
 
     @property
     def speech_end(self) -> float:
@@ -235,6 +275,8 @@ class Playback:
 
     def wait(self) -> None:
         """Block until the clip has been handed to the speaker (or its grace time ran out)."""
+        if self._feeder is not None:
+            self._feeder.join()
         self.done.wait(self.duration + PLAYBACK_GRACE_S)
 
     def close(self) -> None:

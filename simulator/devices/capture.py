@@ -130,8 +130,11 @@ class ReplyCapture:
     def _gated(self, chunk: Samples, at: float) -> Samples:
         """The block as the end-pointer should hear it: the client's own echo silenced."""
         echo = self._echo
-        if self._gate is None and echo is not None and echo.sounds_at is not None:
-            self._gate = EchoGate(echo.reference, echo.sounds_at)
+        if echo is not None and echo.sounds_at is not None:
+            old = self._gate
+            # A line played as it is made grows: the gate listens for all of it made so far.
+            if old is None or old.length != len(echo.reference):
+                self._gate = EchoGate(echo.reference, echo.sounds_at, old)
         gate = self._gate
         return gate.filter(chunk, at) if gate is not None and at < gate.until else chunk
 

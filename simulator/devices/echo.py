@@ -30,14 +30,22 @@ HISTORY = 200  # most recent echo blocks the coupling is learnt from (about 6 s)
 class EchoGate:
     """Decides, block by block, whether microphone audio is more than the client's own echo."""
 
-    def __init__(self, reference: Samples, sounds_at: float) -> None:
-        """``reference`` is the played line at 16 kHz; its first sample sounds at ``sounds_at``."""
+    def __init__(
+        self, reference: Samples, sounds_at: float, earlier: EchoGate | None = None
+    ) -> None:
+        """``reference`` is the played line at 16 kHz; its first sample sounds at ``sounds_at``.
+
+        ``earlier``, a gate for the start of the same line, hands over what it has learnt.
+        """
         self.sounds_at = sounds_at
+        self.length = len(reference)
         count = max(1, 1 + (len(reference) - FRAME) // HOP)
         self._energy = np.array(
             [np.mean(np.square(reference[i * HOP : i * HOP + FRAME])) for i in range(count)]
         )
-        self._ratios: deque[float] = deque(maxlen=HISTORY)
+        self._ratios: deque[float] = deque(
+            earlier._ratios if earlier is not None else (), maxlen=HISTORY
+        )
         self.until = sounds_at + len(reference) / WHISPER_RATE + ECHO_WINDOW_S
 
     def expected_peak(self, start: float, end: float) -> float:

@@ -11,6 +11,7 @@ Enter to the next, and is handed over whole.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from types import TracebackType
 from typing import TextIO
@@ -85,14 +86,17 @@ class LiveAudio:
         """The speaker in use."""
         return self._out.name
 
-    def play(self, audio: Audio, yield_line: Audio | None = None) -> None:
+    def play(
+        self, audio: Audio, yield_line: Audio | None = None, more: Iterator[Audio] | None = None
+    ) -> None:
         """Start the client's line and open the microphone with it; returns while it plays.
 
         If the trainee talks over the line, it fades out; ``yield_line`` is said when they pause.
+        ``more`` gives the rest of the line while it plays (one clip per sentence).
         """
         self._finish_playback()
         self._listen()
-        self._playback = Playback(self._sd, self._out, audio)
+        self._playback = Playback(self._sd, self._out, audio, more)
         self._yield_line = yield_line
 
     def wait_played(self) -> None:

@@ -15,6 +15,8 @@ Per sentence (see docs/scoring.md, "The hybrid scorer"):
    heads or the act head choose the act ("model"). Otherwise the rule act stands ("rule").
 4. The harm head reads the whole reply. When it reaches its threshold and no act of the reply is
    harmful yet, the sentence the act head finds most harmful becomes that harmful act ("model").
+5. When the harm head's probability is below its veto figure, a harmful act becomes the act
+   head's most probable harmless act ("model"): phrase lists also catch sincere wordings.
 """
 
 from __future__ import annotations
@@ -173,6 +175,25 @@ def flag_harm(
     return tuple(out)
 
 
+def clear_harm(
+    acts: Sequence[Act], p_harm: float, readings: Sequence[Reading | None], veto: float
+) -> tuple[Act, ...]:
+    """Step 5: below the veto, harmful acts become the act head's likeliest harmless act."""
+    if p_harm >= veto:
+        return tuple(acts)
+    out = list(acts)
+    for i, (act, r) in enumerate(zip(acts, readings, strict=True)):
+        if act.kind not in MI_INCONSISTENT or r is None or r.act is None:
+            continue
+        harmless: dict[str, float] = {k: v for k, v in r.act.items() if k not in MI_INCONSISTENT}
+        total = sum(harmless.values())
+        if harmless and total > 0:
+            kind, p = _top(harmless)
+            conf = round((1 - p_harm) * p / total, 3)
+            out[i] = replace(act, kind=_kind(kind), confidence=conf, decided_by="model")
+    return tuple(out)
+
+
 @cache
 def _heads() -> dict[str, Head | None]:
     return {name: load_head(name) for name in ("main", "open", "complex", "act", "harm")}
@@ -248,6 +269,11 @@ def harm_threshold() -> float:
     return float(calibration().get("harm_threshold", DEFAULT_HARM))
 
 
+def harm_veto() -> float:
+    """The harm head's probability below which a harmful act is taken back (calibration.json)."""
+    return float(calibration().get("harm_veto", 0.0))
+
+
 def is_flagged(acts: Sequence[Act], p_harm: float | None) -> bool:
     """A reply is flagged harmful when any act is harmful or the harm head reaches its threshold."""
     return any(a.kind in MI_INCONSISTENT for a in acts) or (
@@ -271,7 +297,12 @@ def hybrid_acts(
         return (), None
     traced = [classify_traced(s, lex, ctx) for s in sentences]
     vectors = encoder.embed(list(sentences))
-    client_vec = _CLIENTS.get(client.text, encoder) if client is not None and client.text else None
+    wants_client = any(h is not None and h.uses_client for h in _heads().values())
+    client_vec = (
+        _CLIENTS.get(client.text, encoder)
+        if wants_client and client is not None and client.text
+        else None
+    )
     readings = [_read(v, client_vec) for v in vectors]
     cal = calibration()
     overrides = cal.get("override", DEFAULT_OVERRIDES)
@@ -285,4 +316,5 @@ def hybrid_acts(
     p_harm = harm_probability(vectors, client_vec)
     if p_harm is None:
         return tuple(acts), None
-    return flag_harm(acts, p_harm, readings, harm_threshold()), round(p_harm, 3)
+    named = flag_harm(acts, p_harm, readings, harm_threshold())
+    return clear_harm(named, p_harm, readings, harm_veto()), round(p_harm, 3)

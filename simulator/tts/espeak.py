@@ -52,6 +52,34 @@ PRESETS: dict[str, Prosody] = {
     "hopeless": Prosody(rate=115, pitch=30, pitch_range=8, volume=0.55, variant="m3"),
     "confused": Prosody(rate=145, pitch=56, pitch_range=60, volume=0.8, variant="m3"),
 }
+
+
+@dataclass(frozen=True)
+class LanguageTuning:
+    """Per-language changes that make espeak-ng easier to understand (chosen by measurement).
+
+    Applied on top of the emotion and the persona: the rate and pitch range are multiplied,
+    ``word_gap`` adds silence between words (espeak's WORDGAP, in units of 10 ms), and a persona
+    voice variant is swapped for the language's clearest variant of the same kind (male "m",
+    female "f"). See benchmarks/README.md ("Client voice word error rate").
+    """
+
+    rate_scale: float = 1.0
+    range_scale: float = 1.0
+    word_gap: int = 0
+    male: str | None = None
+    female: str | None = None
+
+
+# Chosen with benchmarks/voice_wer.py (Whisper base WER on the personas' stage lines, one
+# setting at a time; figures in benchmarks/README.md). English needs none: Piper speaks it.
+# Finnish keeps the personas' own voices: its best setting (m1/f1, pitch range x0.6) was within
+# the measurement's noise on the client's lines and read worse on the trainee fixtures.
+TUNING: dict[str, LanguageTuning] = {
+    "nl": LanguageTuning(rate_scale=0.85, male="m3", female="f2"),
+}
+WORDGAP = 7  # espeak_PARAMETER espeakWORDGAP (pyttsx3's binding does not name it)
+
 # espeak-ng voice identifiers: a language code such as "en-gb" is not a voice name, and
 # selecting it silently keeps the previous voice (English then spoken with Finnish sounds).
 ESPEAK_VOICE = {"en": "gmw/en", "fi": "urj/fi", "nl": "gmw/nl"}
@@ -59,6 +87,24 @@ ESPEAK_VOICE = {"en": "gmw/en", "fi": "urj/fi", "nl": "gmw/nl"}
 MIN_EXPRESSION = 0.4
 ATTEMPTS = 3  # pyttsx3 over espeak-ng now and then writes an empty file: say it again
 FILE_WAIT_S = 10.0  # longest wait for espeak's thread to write a line's WAV
+
+
+def tuned(p: Prosody, tuning: LanguageTuning | None) -> Prosody:
+    """The prosody with a language's tuning applied (rate, pitch range, variant)."""
+    if tuning is None:
+        return p
+    variant = p.variant
+    if variant.startswith("m") and tuning.male:
+        variant = tuning.male
+    elif variant.startswith("f") and tuning.female:
+        variant = tuning.female
+    return Prosody(
+        rate=round(p.rate * tuning.rate_scale),
+        pitch=p.pitch,
+        pitch_range=min(max(round(p.pitch_range * tuning.range_scale), 0), 100),
+        volume=p.volume,
+        variant=variant,
+    )
 
 
 def prosody_for(voice: VoiceSettings) -> Prosody:
@@ -80,7 +126,7 @@ def prosody_for(voice: VoiceSettings) -> Prosody:
     )
 
 
-Job = tuple[str, VoiceSettings, "Future[Audio]"]
+Job = tuple[str, VoiceSettings, "LanguageTuning | None", "Future[Audio]"]
 
 
 class _EngineThread:
@@ -108,11 +154,11 @@ class _EngineThread:
         engine: Any = None
         espeak: Any = None
         while True:
-            text, voice, done = self.jobs.get()
+            text, voice, tuning, done = self.jobs.get()
             try:
                 if engine is None:
                     engine, espeak = _start_engine()
-                done.set_result(_speak(engine, espeak, text, voice))
+                done.set_result(_speak(engine, espeak, text, voice, tuning))
             except Exception as exc:  # handed to the caller's thread
                 err = (
                     exc
@@ -125,6 +171,10 @@ class _EngineThread:
 class EspeakSynthesizer:
     """Speaks text to audio with pyttsx3/espeak-ng, through the process's one engine thread."""
 
+    def __init__(self, tuning: dict[str, LanguageTuning] | None = None) -> None:
+        """``tuning`` per language (default: the measured ``TUNING``; ``{}`` for plain espeak)."""
+        self.tuning = TUNING if tuning is None else tuning
+
     def synthesize(self, text: str, voice: VoiceSettings) -> Audio:
         """Speak ``text`` with the voice's language and emotion and return the audio."""
         if not text.strip():
@@ -132,7 +182,8 @@ class EspeakSynthesizer:
         if voice.language not in ESPEAK_VOICE:
             raise SynthesisError(f"no voice for language '{voice.language}'")
         done: Future[Audio] = Future()
-        _EngineThread.shared().jobs.put((text, voice, done))
+        tuning = self.tuning.get(voice.language)
+        _EngineThread.shared().jobs.put((text, voice, tuning, done))
         return done.result()
 
 
@@ -151,13 +202,16 @@ def _start_engine() -> tuple[Any, Any]:
     return engine, _espeak
 
 
-def _speak(engine: Any, espeak: Any, text: str, voice: VoiceSettings) -> Audio:
-    p = prosody_for(voice)
+def _speak(
+    engine: Any, espeak: Any, text: str, voice: VoiceSettings, tuning: LanguageTuning | None
+) -> Audio:
+    p = tuned(prosody_for(voice), tuning)
     engine.setProperty("voice", f"{ESPEAK_VOICE[voice.language]}+{p.variant}")
     engine.setProperty("rate", p.rate)
     engine.setProperty("volume", p.volume)
     engine.setProperty("pitch", p.pitch)
     espeak.SetParameter(espeak.RANGE, p.pitch_range, 0)
+    espeak.SetParameter(WORDGAP, tuning.word_gap if tuning else 0, 0)
     # espeak runs asynchronously under pyttsx3: let queued settings apply before speaking.
     espeak.Synchronize()
     problem = "espeak-ng produced no audio"
