@@ -225,6 +225,8 @@ def practice_run(
                     if scores or answered >= ended:
                         break
                 cpu_scored = cpu_s(proc.pid)
+                if attempt == 1:
+                    first_response = answered - ended  # scores, or the offer to say it again
                 if scores or attempt == SAY_AGAIN_TRIES:
                     break
                 time.sleep(PAUSE_BEFORE_REPLY_S)  # unclear: the trainee says it again
@@ -236,6 +238,7 @@ def practice_run(
                     "reply_s": round(reply.duration, 2),
                     "tries": attempt,
                     "turn_ended_early": bool(answered < ended),  # a pause ended the turn
+                    "last_word_to_first_response_s": round(float(first_response + after_word), 3),
                     "end_to_scores_s": round(answered - ended, 3),
                     "last_word_to_scores_s": round(float(answered - ended + after_word), 3),
                     "cpu_wait_s": round(cpu_scored - cpu_ended, 2),

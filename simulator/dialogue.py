@@ -150,7 +150,13 @@ def initial_state(persona: Persona) -> EmotionalState:
 
 
 def update_state(persona: Persona, state: EmotionalState, scores: Scores) -> EmotionalState:
-    """The client's state after a reply with these scores (bounded, monotone in reply quality)."""
+    """The client's state after a reply with these scores (bounded, monotone in reply quality).
+
+    A reply whose words could not be made out moves nothing: the client reacts to what was
+    said, and invented words are not what the trainee said.
+    """
+    if scores.transcript is not None and not scores.transcript.reliable:
+        return state
     rules = persona.rules
     quality = reply_quality(persona, scores)
     d_intensity = (rules.neutral_quality - quality) * rules.quality_intensity

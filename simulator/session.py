@@ -32,6 +32,7 @@ from simulator.phases import PhaseClock, exchange_timings
 from simulator.ports import ClientBrain, Heard, TextEncoder
 from simulator.scoring import SessionSummary, score_exchange, summarize_session
 from simulator.scoring.hybrid import prepare
+from simulator.scoring.transcript import counts_in_summary
 from simulator.session_log import (
     LOG_NAME,
     Source,
@@ -320,8 +321,9 @@ def iter_session(
         wait.lap("score")
         feedback = give_feedback(turn, scores, transcript, examples_used)
         wait.lap("feedback")
-        all_scores.append(scores)
-        client_speech_s.append(client_audio.duration)
+        if counts_in_summary(scores):  # an unclear transcript's acts may be invented words
+            all_scores.append(scores)
+            client_speech_s.append(client_audio.duration)
         heard = Heard(transcript.text, scores.acts, turn.text)
         step = respond(persona, index, turn.state, scores, seed, heard=heard, brain=brain)
         state = step.state

@@ -23,6 +23,12 @@ from simulator.vad import Decision, Endpointer
 PAUSE_S = 0.45  # silence inside a reply that closes a stretch (longer than a breath between words)
 MIN_STRETCH_S = 1.5  # a shorter stretch joins the next one: Whisper guesses wildly on tiny clips
 MIN_TAIL_S = 0.15  # speech after the last cut shorter than this is a breath, not a last stretch
+# Fluent speech may run on with only short gaps between sentences (espeak-ng leaves 0.1-0.3 s),
+# and then the whole reply was one stretch, transcribed only after the trainee stopped: 2 CPU-
+# seconds of base on the trainee's wait for a 9 s reply. A stretch that has run this long closes
+# at a shorter gap, so only its last part is left for the wait.
+LONG_STRETCH_S = 3.0
+SHORT_PAUSE_S = 0.2  # longer than the silence inside a word (a stop consonant: under 0.1 s)
 
 @dataclass(frozen=True)
 class Cut:
@@ -53,6 +59,8 @@ class StretchCutter:
         post_roll_s: float,
         pause_s: float = PAUSE_S,
         min_stretch_s: float = MIN_STRETCH_S,
+        long_stretch_s: float = LONG_STRETCH_S,
+        short_pause_s: float = SHORT_PAUSE_S,
     ) -> None:
         if pause_s < post_roll_s:
             raise ValueError("a stretch must close after its post-roll has been heard")
@@ -60,6 +68,8 @@ class StretchCutter:
         self.post_roll_s = post_roll_s
         self.pause_s = pause_s
         self.min_stretch_s = min_stretch_s
+        self.long_stretch_s = long_stretch_s
+        self.short_pause_s = short_pause_s
         self.reply_start_s: float | None = None  # where the returned reply begins
         self._next_s = 0.0  # where the next stretch begins
         self._covered_s = 0.0  # speech up to here is in a closed stretch
@@ -77,9 +87,10 @@ class StretchCutter:
         if speech_end_s - self._covered_s < MIN_TAIL_S:
             return None  # nothing new since the last cut
         end = min(speech_end_s + self.post_roll_s, heard_s)
-        paused = heard_s - speech_end_s >= self.pause_s
-        long_enough = end - self._next_s >= self.min_stretch_s
-        if final or (paused and long_enough):
+        silence = heard_s - speech_end_s
+        paused = silence >= self.pause_s and end - self._next_s >= self.min_stretch_s
+        run_on = silence >= self.short_pause_s and end - self._next_s >= self.long_stretch_s
+        if final or paused or run_on:
             cut = Cut(self._next_s, end, self._next_s - self.reply_start_s)
             self._next_s, self._covered_s = end, speech_end_s
             return cut

@@ -17,7 +17,7 @@ from simulator.dialogue import (
     yield_line,
 )
 from simulator.persona import Persona, find_persona, list_personas
-from simulator.types import Act, ActKind, ClientTurn, EmotionalState, Scores
+from simulator.types import Act, ActKind, ClientTurn, EmotionalState, Scores, TranscriptCheck
 
 
 def scores(listening: int, empathy: int, *acts: tuple[ActKind, str]) -> Scores:
@@ -122,6 +122,17 @@ def test_harmful_acts_raise_intensity_and_cost_trust(kind: ActKind) -> None:
     after = update_state(persona, before, scores(50, 50, (kind, "...")))
     assert after.intensity > before.intensity
     assert after.trust < before.trust
+
+
+def test_an_unclear_reply_leaves_the_client_as_they_were() -> None:
+    """A judgement heard in words Whisper was unsure of neither upsets nor calms the client."""
+    persona = find_persona("nl-weduwnaar")
+    before = initial_state(persona)
+    judged = scores(20, 10, ("judgement", "Dat is uw eigen schuld."))
+    unclear = replace(judged, transcript=TranscriptCheck(False, ("schuld",), ("doubtful words",)))
+    assert update_state(persona, before, unclear) == before
+    clear = replace(judged, transcript=TranscriptCheck(True))
+    assert update_state(persona, before, clear) != before
 
 
 def test_names_feeling_across_word_forms() -> None:

@@ -161,6 +161,15 @@ def test_history_table_and_page_follow_the_sessions(sessions: Path, tmp_path: Pa
     found = elements(page)
     assert ("span", {"class": "verdict", "data-trend": "Listening"}) in found
     assert next(a for _, a in found if "data-sessions" in a)["data-sessions"] == "3"
+    table = page[page.index('data-table="sessions"'):]
+    rows = [re.findall(r"<td[^>]*>(.*?)</td>", row)
+            for row in re.findall(r"<tr>(.*?)</tr>", table[:table.index("</table>")])]
+    logs = [read_session_log(f) for f in sorted(tmp_path.iterdir()) if f.is_dir()]
+    for row, log, listening in zip(rows[1:] if not rows[0] else rows, logs, (30, 50, 70),
+                                   strict=True):
+        empathy = sum(r.exchange.scores.empathy for r in log.exchanges) / len(log.exchanges)
+        assert row[1] == "en-angry-caller" and row[3] == str(len(log.exchanges))
+        assert row[4] == str(listening) and row[5] == f"{empathy:.0f}"
     only_new = roleplay("history", "--out", str(tmp_path), "--since", "2026-01-02")
     assert only_new.stdout.count("en-angry-caller") == 2
 

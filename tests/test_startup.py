@@ -67,3 +67,12 @@ def test_command_imports_no_heavy_module(argv: tuple[str, ...]) -> None:
 def test_probe_sees_heavy_imports() -> None:
     """The probe itself notices a command that does load numpy (so the guard can fail)."""
     assert "numpy" in loaded_modules("score", "--client", "I waited.", "--reply", "You waited.")
+
+
+def test_the_parser_offers_the_voices_simulator_tts_has() -> None:
+    """The --tts choices written out in the parser's options are the speech package's own."""
+    from simulator import tts
+    from simulator.cli import options
+
+    assert options.TTS_ENGINES == tts.TTS_ENGINES
+    assert options.DEFAULT_TTS == tts.DEFAULT_TTS

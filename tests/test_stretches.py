@@ -10,8 +10,10 @@ from test_stt import word_error_rate
 from simulator.audio import WHISPER_RATE, Audio, Transcriber
 from simulator.errors import AudioError
 from simulator.stretches import (
+    LONG_STRETCH_S,
     MIN_STRETCH_S,
     PAUSE_S,
+    SHORT_PAUSE_S,
     Cut,
     StretchCutter,
     StretchTranscriber,
@@ -36,6 +38,17 @@ def test_a_pause_closes_a_long_enough_stretch() -> None:
     cut = cutter.update(1.0, 3.0, 3.0 + PAUSE_S, final=False)
     assert cut == Cut(1.0 - PRE, 3.0 + POST, 0.0)
     assert cutter.update(1.0, 3.0, 3.0 + PAUSE_S + 0.3, final=False) is None  # not cut twice
+
+
+def test_a_long_stretch_closes_at_a_short_gap() -> None:
+    """Speech running past LONG_STRETCH_S closes at a SHORT_PAUSE_S gap; a shorter run does not."""
+    cutter = StretchCutter(PRE, POST)
+    early = 1.0 + LONG_STRETCH_S / 2
+    assert cutter.update(1.0, early, early + SHORT_PAUSE_S, final=False) is None
+    late = 1.0 + LONG_STRETCH_S
+    assert cutter.update(1.0, late, late + SHORT_PAUSE_S - 0.05, final=False) is None
+    cut = cutter.update(1.0, late, late + SHORT_PAUSE_S, final=False)
+    assert cut == Cut(1.0 - PRE, late + SHORT_PAUSE_S, 0.0)  # cut in the gap, not past it
 
 
 def test_a_short_stretch_waits_for_the_next_one() -> None:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from test_stt import word_error_rate
 
 from simulator.audio import read_audio
-from simulator.scoring.transcript import check_transcript, reply_language
+from simulator.scoring.transcript import check_transcript, counts_in_summary, reply_language
 from simulator.stt import make_transcriber
-from simulator.types import Transcript, Word
+from simulator.types import Scores, Transcript, TranscriptCheck, Word
 
 FIXTURES = Path(__file__).resolve().parents[1] / "audio_fixtures"
 
@@ -48,6 +49,14 @@ def test_repetition_loop_is_unclear_even_with_confident_words() -> None:
     words = tuple(Word(w, i * 0.3, i * 0.3 + 0.2, 0.95) for i, w in enumerate(text.split()))
     check = check_transcript(Transcript(words, text, "nl", 3.0), "nl")
     assert not check.reliable and "4" in check.doubtful and "repetition loop" in check.reasons
+
+
+def test_an_unclear_reply_is_left_out_of_the_session_summary() -> None:
+    """MITI counts over invented words would mislead: only clear or typed replies count."""
+    scores = Scores(40, 30, None, ())
+    assert counts_in_summary(scores)
+    assert counts_in_summary(replace(scores, transcript=TranscriptCheck(True)))
+    assert not counts_in_summary(replace(scores, transcript=TranscriptCheck(False, ("4",))))
 
 
 @pytest.mark.parametrize(("text", "expected", "found"), [

@@ -5,9 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from simulator.audio import Synthesizer
 from simulator.stt import BACKENDS
+
+if TYPE_CHECKING:
+    from simulator.audio import Synthesizer
+
+# simulator.tts's TTS_ENGINES and DEFAULT_TTS, written out so that building the parser (and
+# `--help`) does not load the voices and numpy; tests/test_startup.py checks they agree.
+TTS_ENGINES = ("piper", "espeak")
+DEFAULT_TTS = "piper"
 
 
 def add_asr_options(parser: argparse.ArgumentParser) -> None:
@@ -56,8 +64,6 @@ def add_session_options(parser: argparse.ArgumentParser) -> None:
 
 def add_tts_option(parser: argparse.ArgumentParser) -> None:
     """Add `--tts`, accepted by every command that speaks."""
-    from simulator.tts import DEFAULT_TTS, TTS_ENGINES
-
     parser.add_argument(
         "--tts",
         choices=TTS_ENGINES,

@@ -11,7 +11,7 @@ Finnish client is named as such whether it was typed or spoken.
 from __future__ import annotations
 
 from simulator.scoring.text import lexicon, tokens
-from simulator.types import LANGUAGES, Transcript, TranscriptCheck
+from simulator.types import LANGUAGES, Scores, Transcript, TranscriptCheck
 
 DOUBTFUL_WORD = 0.5  # a word Whisper gave less than this probability
 MAX_DOUBTFUL_SHARE = 0.2  # more doubtful words than this share: the transcript is unclear
@@ -45,6 +45,11 @@ def reply_language(text: str, expected: str) -> str | None:
     if hits[best] >= MIN_LANGUAGE_WORDS and hits[best] > OTHER_LANGUAGE_FACTOR * own:
         return best
     return None
+
+
+def counts_in_summary(scores: Scores) -> bool:
+    """Whether a scored reply belongs in the session summary: not when its words were unclear."""
+    return scores.transcript is None or scores.transcript.reliable
 
 
 def check_transcript(reply: Transcript, language: str) -> TranscriptCheck:
