@@ -42,9 +42,10 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
-from support.pulse import PulseHarness, missing_tools  # noqa: E402
+from support.pulse import RATE, PulseHarness, missing_tools  # noqa: E402
 
 from simulator.audio import Audio, read_audio  # noqa: E402
+from simulator.errors import SimulatorError  # noqa: E402
 
 PERSONAS = {"en": "en-angry-caller", "fi": "fi-vuokralainen", "nl": "nl-weduwnaar"}
 HUMAN_CLIPS = {
@@ -61,6 +62,8 @@ SYNTHETIC = {
     "Dat moet echt zwaar voor u zijn.",
 }
 PAUSE_BEFORE_REPLY_S = 0.6  # the trainee's pause after the client's last word
+LINE_OVER_S = 0.4  # this much quiet from the speaker after the client spoke: the line is over
+SPEAKING = 0.02  # a 50 ms frame of the speaker above this peak holds speech
 SAY_AGAIN_TRIES = 3  # the program may offer to hear an unclear reply again (twice)
 MAX_PAUSE_S = 0.5  # a human clip is cut at its first longer pause: the turn would end there
 EXCHANGE_TIMEOUT_S = 300.0
@@ -202,16 +205,16 @@ def practice_run(
     lines = Lines(proc.stdout)
     rows: list[dict[str, Any]] = []
     try:
-        _, folder = lines.wait_for(r"Session folder: (\S+)", 60)
-        session = Path(folder.group(1))
+        lines.wait_for(r"Session folder: (\S+)", 60)
         for n, (kind, reply) in enumerate(replies, 1):
+            mark = harness.speaker_mark()
             shown, _ = lines.wait_for(rf"Exchange {n}\b", EXCHANGE_TIMEOUT_S)
             if n == 1:
                 first_line_s = shown - started
             cpu_shown = cpu_s(proc.pid)
-            client = read_audio(session / f"{n:02d}-client.wav")
-            # The line starts playing just after it is shown; answer after a breath.
-            time.sleep(max(0.0, shown + client.duration + PAUSE_BEFORE_REPLY_S - time.monotonic()))
+            # Answer after a breath, once the client's line has played out of the speaker.
+            wait_until_played(harness, mark)
+            time.sleep(PAUSE_BEFORE_REPLY_S - LINE_OVER_S)
             cpu_reply = cpu_s(proc.pid)
             for attempt in range(1, SAY_AGAIN_TRIES + 1):
                 player = harness.play_into_mic(reply, name=f"{lang}-{n}-{attempt}")
@@ -273,6 +276,26 @@ def practice_run(
     }
 
 
+def wait_until_played(harness: PulseHarness, mark: int) -> None:
+    """Return once the speaker has played something since ``mark`` and then been quiet.
+
+    The client's line may be streamed sentence by sentence (Piper), so its length is not known
+    in advance; the virtual speaker's capture says when it is over.
+    """
+    frame = round(0.05 * RATE)
+    deadline = time.monotonic() + EXCHANGE_TIMEOUT_S
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        heard = harness.speaker_since(mark)
+        usable = len(heard) // frame * frame
+        if usable == 0:
+            continue
+        loud = np.flatnonzero(np.abs(heard[:usable]).reshape(-1, frame).max(axis=1) > SPEAKING)
+        if len(loud) and (usable // frame - 1 - loud[-1]) * 0.05 >= LINE_OVER_S:
+            return
+    raise TimeoutError("the client's line never finished playing")
+
+
 # --- whole processes ---------------------------------------------------------------------------
 
 
@@ -328,7 +351,7 @@ def attempt(part: Any, *args: Any) -> Any:
     """Run one part; a failure is kept in the results as its message, and the rest goes on."""
     try:
         return part(*args)
-    except (RuntimeError, TimeoutError, OSError, subprocess.SubprocessError) as exc:
+    except (SimulatorError, RuntimeError, TimeoutError, OSError, subprocess.SubprocessError) as exc:
         print(f"  failed: {exc}", file=sys.stderr)
         return {"error": str(exc)[-2000:]}
 
