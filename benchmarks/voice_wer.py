@@ -28,6 +28,7 @@ import jiwer
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from simulator.audio import Synthesizer, Transcriber
+from simulator.errors import AudioError
 from simulator.persona import Persona, list_personas, voice_for
 from simulator.stt import make_transcriber
 from simulator.tts import EspeakSynthesizer, PiperSynthesizer
@@ -86,7 +87,10 @@ def measure(
     for line in todo:
         audio = synth.synthesize(line.text, voice_for(line.persona, line.state))
         speech_s += audio.duration
-        heard.append(transcriber.transcribe(audio, language).text)
+        try:
+            heard.append(transcriber.transcribe(audio, language).text)
+        except AudioError:  # nothing recognised: every word of the line is missed
+            heard.append("")
     return {
         "wer": round(wer([line.text for line in todo], heard), 3),
         "lines": len(todo),

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -152,3 +154,46 @@ def test_demo_runs_with_espeak_where_piper_is_absent(tmp_path: Path, tts: str) -
     assert ("Piper is not installed" in run.stderr) == (tts == "piper")
     clips = sorted((tmp_path / "s").glob("*/*-client.wav"))
     assert clips and all(read_audio(clip).rms() > 0.01 for clip in clips)
+
+
+@pytest.mark.audio
+def test_live_session_with_piper_streams_each_line_and_hears_each_reply(
+    pulse: PulseHarness, piper: PiperSynthesizer, transcriber: Transcriber, tmp_path: Path
+) -> None:
+    """In live practice with Piper, each streamed line reaches the speaker and is saved whole."""
+    from simulator.fixtures import FixtureAudio
+    from simulator.persona import find_persona
+    from simulator.session import ClientLine, SessionLog, iter_session
+    from simulator.types import Exchange
+
+    persona = find_persona("en-angry-caller")
+    replies = FixtureAudio(persona.id, plan="good")
+    log = SessionLog(tmp_path)
+
+    def answer_when_quiet(mark: int, reply: Any) -> None:
+        """Play the reply once the client's line has sounded and then been quiet for 0.8 s."""
+        deadline = time.monotonic() + 30.0
+        while time.monotonic() < deadline:
+            heard = pulse.speaker_since(mark)
+            loud = np.nonzero(np.abs(heard) > 0.02)[0]
+            if len(loud) and len(heard) - loud[-1] > 0.8 * WHISPER_RATE:
+                break
+            time.sleep(0.05)
+        pulse.play_into_mic(reply.audio)
+
+    exchanges = []
+    with LiveAudio(vad_options=VadOptions(no_speech_timeout_s=12.0)) as live:
+        for event in iter_session(persona, live, piper, transcriber, log):
+            if isinstance(event, ClientLine):
+                reply = replies.record_reply(event.turn.state)
+                mark = pulse.speaker_mark()
+                threading.Thread(target=answer_when_quiet, args=(mark, reply)).start()
+            elif isinstance(event, Exchange):
+                exchanges.append(event)
+                if len(exchanges) == 2:
+                    break
+    for ex in exchanges:
+        assert ex.response_latency_s is not None and 0.2 < ex.response_latency_s < 3.0
+        assert len(ex.reply.words) >= 5 and not ex.client_stopped
+        saved = read_audio(tmp_path / str(ex.client_audio))
+        assert saved.duration > 2.0 and saved.rms() > 0.02  # the whole line, written after
