@@ -145,14 +145,18 @@ def _assemble(model: BundledModel) -> Path:
 
 
 def model_dir(name: str) -> Path:
-    """A folder faster-whisper can load for a bundled model name or an existing model folder."""
+    """A folder faster-whisper can load for a bundled model name or an existing model folder.
+
+    A bundled name wins over a folder of that name in the current directory: write ``./base``
+    to mean the folder.
+    """
+    if name in BUNDLED:
+        return _assemble(BUNDLED[name])
     path = Path(name).expanduser()
     if path.is_dir():
         if not (path / "model.bin").is_file():
             raise TranscriptionError(f"{path}: not a Whisper model folder (no model.bin)")
         return path
-    if name in BUNDLED:
-        return _assemble(BUNDLED[name])
     raise TranscriptionError(
         f"unknown model '{name}': use one of {', '.join(BUNDLED)} or a model folder"
     )

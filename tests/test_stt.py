@@ -107,3 +107,14 @@ def test_english_only_model_refuses_finnish() -> None:
     audio = read_audio(SHARED_AUDIO / "fi_librivox_reader5698_fdeloche.wav")
     with pytest.raises(TranscriptionError, match="English-only"):
         make_transcriber(model="tiny.en").transcribe(audio, "fi")
+
+
+def test_bundled_name_wins_over_a_folder_of_that_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run from a folder holding a sub-folder 'base', the name still means the bundled model."""
+    (tmp_path / "base").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert (model_dir("base") / "model.bin").is_file()
+    with pytest.raises(TranscriptionError, match="not a Whisper model folder"):
+        model_dir("./base")
