@@ -21,6 +21,7 @@ from typing import Any
 
 from simulator.audio import Audio, VoiceSettings, read_audio
 from simulator.errors import AudioError, SynthesisError
+from simulator.tts.expression import blend
 
 
 @dataclass(frozen=True)
@@ -83,8 +84,6 @@ WORDGAP = 7  # espeak_PARAMETER espeakWORDGAP (pyttsx3's binding does not name i
 # espeak-ng voice identifiers: a language code such as "en-gb" is not a voice name, and
 # selecting it silently keeps the previous voice (English then spoken with Finnish sounds).
 ESPEAK_VOICE = {"en": "gmw/en", "fi": "urj/fi", "nl": "gmw/nl"}
-# Intensity 0 keeps 40% of an emotion's difference from calm, intensity 1 all of it.
-MIN_EXPRESSION = 0.4
 ATTEMPTS = 3  # pyttsx3 over espeak-ng now and then writes an empty file: say it again
 FILE_WAIT_S = 10.0  # longest wait for espeak's thread to write a line's WAV
 
@@ -109,14 +108,7 @@ def tuned(p: Prosody, tuning: LanguageTuning | None) -> Prosody:
 
 def prosody_for(voice: VoiceSettings) -> Prosody:
     """The espeak settings for a voice: the emotion preset scaled by intensity, then tweaked."""
-    if voice.emotion not in PRESETS:
-        raise SynthesisError(f"no voice preset for emotion '{voice.emotion}'")
-    calm, target = PRESETS["calm"], PRESETS[voice.emotion]
-    k = MIN_EXPRESSION + (1 - MIN_EXPRESSION) * min(max(voice.intensity, 0.0), 1.0)
-
-    def mix(a: float, b: float) -> float:
-        return a + k * (b - a)
-
+    calm, target, mix = blend(PRESETS, voice)
     return Prosody(
         rate=round(mix(calm.rate, target.rate) * voice.rate_scale),
         pitch=min(max(round(mix(calm.pitch, target.pitch)) + voice.pitch_shift, 0), 100),

@@ -21,11 +21,11 @@ import soxr
 
 from simulator.audio import Audio, VoiceSettings
 from simulator.errors import SynthesisError
+from simulator.tts.expression import blend
 
 PIPER_LANGUAGES = frozenset({"en"})
 # espeak-ng pitch units (the persona's ``pitch``, 50 = normal) per semitone for the Piper voice.
 ESPEAK_UNITS_PER_SEMITONE = 3.0
-MIN_EXPRESSION = 0.4  # as for espeak-ng: intensity 0 keeps 40% of an emotion's difference
 SENTENCE_GAP_S = 0.12  # silence put between sentences when a whole line is returned
 PEAK = 0.9  # Piper normalises every sentence to full scale; leave headroom
 
@@ -61,14 +61,7 @@ PIPER_PRESETS: dict[str, PiperProsody] = {
 
 def piper_prosody_for(voice: VoiceSettings) -> PiperProsody:
     """The Piper settings for a voice: emotion preset by intensity, then persona rate and pitch."""
-    if voice.emotion not in PIPER_PRESETS:
-        raise SynthesisError(f"no voice preset for emotion '{voice.emotion}'")
-    calm, target = PIPER_PRESETS["calm"], PIPER_PRESETS[voice.emotion]
-    k = MIN_EXPRESSION + (1 - MIN_EXPRESSION) * min(max(voice.intensity, 0.0), 1.0)
-
-    def mix(a: float, b: float) -> float:
-        return a + k * (b - a)
-
+    calm, target, mix = blend(PIPER_PRESETS, voice)
     return PiperProsody(
         length_scale=round(mix(calm.length_scale, target.length_scale) / voice.rate_scale, 3),
         noise_scale=round(mix(calm.noise_scale, target.noise_scale), 3),
