@@ -7,12 +7,12 @@ import resource
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
+from support.cli import roleplay
 from support.shared import shared_file
 
 from simulator.audio import read_audio
@@ -31,24 +31,6 @@ BILLION_LAUGHS = "\n".join(
         for p, c in zip("abcdefgh", "bcdefghi", strict=True)
     ]
 )
-
-
-def roleplay(
-    *args: str,
-    env: dict[str, str] | None = None,
-    preexec_fn: Callable[[], None] | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """The CLI in a fresh process, as a user or script runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "simulator", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=False,
-        env=env,
-        preexec_fn=preexec_fn,
-    )
 
 
 def one_line(stderr: str) -> str:

@@ -12,23 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from support.cli import roleplay
 from support.shared import shared_file
 
 from simulator.cli import build_parser
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def roleplay(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in a fresh Python process, as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "simulator", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        timeout=300,
-        check=False,
-    )
 
 
 def assert_one_clear_line(result: subprocess.CompletedProcess[str], needle: str) -> None:

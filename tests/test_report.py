@@ -8,12 +8,12 @@ import re
 import shutil
 import stat
 import subprocess
-import sys
 import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from support.cli import roleplay
 from support.shared import in_ci
 
 from simulator.report.bundle import HandInError, read_hand_in
@@ -27,12 +27,6 @@ CHROMIUM_FLAGS = (
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--allow-file-access-from-files",
 )
-
-
-def roleplay(*args: str) -> subprocess.CompletedProcess[str]:
-    """Run the CLI in a fresh Python process, as a user would."""
-    return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True,
-                          text=True, cwd=REPO, timeout=600, check=False)
 
 
 @pytest.fixture(scope="module")
