@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import sys
@@ -249,9 +250,16 @@ def read_text_lines(path: Path, what: str) -> list[str]:
 
 
 def _replies(args: argparse.Namespace, persona: Persona) -> Iterator[str]:
-    """The trainee's replies: from a file, the persona's samples, or typed at the prompt."""
+    """The trainee's replies: from a file, the persona's samples, or typed at the prompt.
+
+    The samples are said in turn, and again from the first when they run out: the client
+    brain answers what a reply was about, so a sample may meet another line than it was
+    written for, and the session may need more replies than there are samples.
+    """
     if args.practice is not None:
-        yield from getattr(persona.practice_replies, args.practice)
+        yield from itertools.islice(
+            itertools.cycle(getattr(persona.practice_replies, args.practice)), persona.max_turns
+        )
         return
     if args.replies is not None:
         lines = read_text_lines(args.replies, "replies")
