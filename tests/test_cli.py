@@ -6,7 +6,6 @@ import json
 import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -139,23 +138,8 @@ def test_unknown_persona_is_one_clear_line() -> None:
 def test_practice_without_audio_server_points_to_demo(tmp_path: Path) -> None:
     """With no audio server, `practice` says so in one line and points to `demo`."""
     env = dict(os.environ, PULSE_SERVER=f"unix:{tmp_path}/none", XDG_RUNTIME_DIR=str(tmp_path))
-    r = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "practice",
-            "--persona",
-            "en-angry-caller",
-            "--out",
-            str(tmp_path / "s"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=120,
-        check=False,
+    r = roleplay(
+        "practice", "--persona", "en-angry-caller", "--out", str(tmp_path / "s"), env=env
     )
     assert_one_clear_line(r, "demo")
 
