@@ -10,6 +10,15 @@ import pytest
 
 from simulator.dialogue import cues_of
 from simulator.feedback import give_feedback
+from simulator.feedback.suggestions import (
+    HARMFUL,
+    MAX_REPEATS,
+    PROMISED,
+    candidates,
+    choose_example,
+    names_feeling,
+    to_address,
+)
 from simulator.persona import (
     Persona,
     bundled_personas_dir,
@@ -19,15 +28,6 @@ from simulator.persona import (
 )
 from simulator.scoring import score_exchange
 from simulator.scoring.text import standard_fi, tokens
-from simulator.suggestions import (
-    HARMFUL,
-    MAX_REPEATS,
-    PROMISED,
-    candidates,
-    choose_example,
-    names_feeling,
-    to_address,
-)
 from simulator.types import Address, ClientTurn, EmotionalState, Transcript
 
 PARTLY = 41  # the lowest score of the "partly" band (docs/scoring.md): what an example claims

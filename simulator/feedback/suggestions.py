@@ -3,7 +3,7 @@
 A persona line may carry trainer-written examples by move (``reflection``, ``open_question``).
 Those are offered first, least used first, so the same wording comes back at most
 ``MAX_REPEATS`` times in a session. Without them an example is built from the client's words
-(``simulator.scoring.phrasing``), and kept only when the tool itself scores it as the move it
+(``simulator.feedback.phrasing``), and kept only when the tool itself scores it as the move it
 is meant to show, with no harmful act, and, in Finnish, in the worker's standard forms. When
 no example is right, ``None`` says the feedback should name the move and its content instead.
 Dutch examples say "u" or "je" as the trainee did in the reply (the persona's form if neither).
@@ -16,9 +16,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
+from simulator.feedback.phrasing import client_clause, example_reflection, examples, own_feeling
 from simulator.scoring import score_exchange
 from simulator.scoring.features import feeling_words
-from simulator.scoring.phrasing import client_clause, example_reflection, examples, own_feeling
 from simulator.scoring.text import lexicon, standard_fi, tokens
 from simulator.types import ActKind, Address, ClientTurn, Transcript
 
