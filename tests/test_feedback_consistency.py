@@ -115,6 +115,12 @@ def test_dutch_address_conversion_keeps_objects_and_reflexives() -> None:
     assert to_address("Hoe redt u zich?", "informal") == "Hoe red je je?"
     assert to_address("Vind je jouw broers?", "formal") == "Vindt u uw broers?"
     assert to_address("Je voelt je alleen.", "formal") == "U voelt zich alleen."
+    assert to_address("U ziet dat alles zich opstapelt.", "informal") == (
+        "Je ziet dat alles zich opstapelt."
+    )
+    assert to_address("U houdt vol omdat u zich schaamt.", "informal") == (
+        "Je houdt vol omdat je je schaamt."
+    )
 
 
 def test_finnish_examples_are_in_the_workers_standard_forms() -> None:

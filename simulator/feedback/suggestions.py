@@ -102,11 +102,11 @@ def to_address(text: str, address: Address) -> str:
     person: "vind je" -> "vindt u", "je voelt je" -> "u voelt zich".
     """
     if address == "informal":
-        out = _cased(r"\bu heeft\b", "je hebt", text)
+        # "zich" is "je" only next to "u" ("u voelt zich", "redt u zich"), not "alles stapelt zich".
+        out = _cased(r"\b(u [a-z]+|[a-z]+ u) zich\b", r"\1 je", text)
+        out = _cased(r"\bu heeft\b", "je hebt", out)
         out = _cased(r"\buzelf\b", "jezelf", out)
         out = re.sub(r"\b([A-Za-z]+) u\b", lambda m: _verb(m, _NL_TO_JE_VERB, "je"), out)
-        if re.search(r"\bu\b", text, re.IGNORECASE):
-            out = _cased(r"\bzich\b", "je", out)
         out = _cased(r"\buw\b", "je", out)
         return _cased(r"\bu\b", "je", out)
     out = _cased(r"\bje hebt\b", "u heeft", text)
