@@ -12,11 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
-from typing import Any, cast
+from typing import Any
 
-import yaml
-
+from simulator import language as languages
 from simulator.scoring.features import fi_person
 from simulator.scoring.text import lemma, lexicon
 
@@ -40,10 +38,8 @@ _NL_CLAUSE_WORDS = frozenset({"en", "maar", "als", "dat", "omdat", "want", "dus"
 
 @cache
 def feedback_texts(language: str) -> Mapping[str, Any]:
-    """The feedback phrasing of one language (``lexicon/feedback_<lang>.yaml``)."""
-    lang = lexicon(language).language
-    raw = resources.files("simulator.scoring").joinpath(f"lexicon/feedback_{lang}.yaml")
-    return cast(Mapping[str, Any], yaml.safe_load(raw.read_text(encoding="utf-8")))
+    """The feedback phrasing of one language (``language/<lang>/feedback.yaml``)."""
+    return languages.get(language).read_yaml("feedback.yaml")
 
 
 def _mapping(data: Any) -> dict[str, str]:
