@@ -47,6 +47,12 @@ def lexicon(language: str) -> Lexicon:
     return Lexicon(pack.code, pack.read_yaml("words.yaml"))
 
 
+@cache
+def feedback_texts(language: str) -> Mapping[str, Any]:
+    """The feedback phrasing of one language (``simulator/language/<lang>/feedback.yaml``)."""
+    return languages.get(language).read_yaml("feedback.yaml")
+
+
 def norm_lang(language: str) -> str:
     """The registry's code for a language code such as ``en-GB`` or ``FI``; else UnknownLanguage."""
     return languages.get(language).code

@@ -4,7 +4,7 @@ The client's most telling statement is cleaned (leading "Well," or "Ja,", traili
 as ", hoor" or ", to be honest", vocatives), turned to "you" (``perspective``) and put in the
 language's template. Questions, requests, retorts, formulas and fragments are never reflected:
 when no sentence of the line can be turned round cleanly, the example names only the feeling.
-The word lists and templates live in ``lexicon/feedback_<lang>.yaml``.
+The word lists and templates live in ``simulator/language/<lang>/feedback.yaml``.
 """
 
 from __future__ import annotations
@@ -14,17 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from simulator.feedback.perspective import WORD_RE, nl_stems, quoted_words, to_second_person
 from simulator.scoring.cues import client_cues
 from simulator.scoring.features import feeling_words, fi_person, person
-from simulator.scoring.perspective import (
-    WORD_RE,
-    feedback_texts,
-    nl_stems,
-    quoted_words,
-    to_second_person,
-)
 from simulator.scoring.text import (
     content_forms,
+    feedback_texts,
     lemma,
     lemma_cased,
     lexicon,
