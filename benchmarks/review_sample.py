@@ -31,7 +31,7 @@ from simulator.dialogue import cues_of  # noqa: E402
 from simulator.feedback import give_feedback  # noqa: E402
 from simulator.persona import Persona, list_personas  # noqa: E402
 from simulator.scoring import score_exchange  # noqa: E402
-from simulator.scoring.perspective import feedback_texts  # noqa: E402
+from simulator.scoring.text import feedback_texts  # noqa: E402
 from simulator.types import ClientTurn, EmotionalState, Transcript  # noqa: E402
 
 REVIEW_DIR = REPO / "benchmarks" / "review"

@@ -15,8 +15,7 @@ from simulator.feedback import give_feedback
 from simulator.ports import VoiceSettings
 from simulator.scoring import score_exchange
 from simulator.scoring.features import emotion_of, feeling_words, same_feeling
-from simulator.scoring.perspective import feedback_texts
-from simulator.scoring.text import lexicon, tokens
+from simulator.scoring.text import feedback_texts, lexicon, tokens
 from simulator.tts import PRESETS, prosody_for
 from simulator.types import EMOTIONS, ClientTurn, EmotionalState, Transcript
 

@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 
 from simulator.feedback import give_feedback
+from simulator.feedback.phrasing import example_reflection
 from simulator.scoring import result_to_dict, score_exchange
-from simulator.scoring.phrasing import example_reflection
 from simulator.types import ClientTurn, EmotionalState, Transcript, Word
 
 CLIENTS = {

@@ -10,6 +10,15 @@ import pytest
 
 from simulator.dialogue import cues_of
 from simulator.feedback import give_feedback
+from simulator.feedback.suggestions import (
+    HARMFUL,
+    MAX_REPEATS,
+    PROMISED,
+    candidates,
+    choose_example,
+    names_feeling,
+    to_address,
+)
 from simulator.persona import (
     Persona,
     bundled_personas_dir,
@@ -19,15 +28,6 @@ from simulator.persona import (
 )
 from simulator.scoring import score_exchange
 from simulator.scoring.text import standard_fi, tokens
-from simulator.suggestions import (
-    HARMFUL,
-    MAX_REPEATS,
-    PROMISED,
-    candidates,
-    choose_example,
-    names_feeling,
-    to_address,
-)
 from simulator.types import Address, ClientTurn, EmotionalState, Transcript
 
 PARTLY = 41  # the lowest score of the "partly" band (docs/scoring.md): what an example claims
@@ -115,6 +115,12 @@ def test_dutch_address_conversion_keeps_objects_and_reflexives() -> None:
     assert to_address("Hoe redt u zich?", "informal") == "Hoe red je je?"
     assert to_address("Vind je jouw broers?", "formal") == "Vindt u uw broers?"
     assert to_address("Je voelt je alleen.", "formal") == "U voelt zich alleen."
+    assert to_address("U ziet dat alles zich opstapelt.", "informal") == (
+        "Je ziet dat alles zich opstapelt."
+    )
+    assert to_address("U houdt vol omdat u zich schaamt.", "informal") == (
+        "Je houdt vol omdat je je schaamt."
+    )
 
 
 def test_finnish_examples_are_in_the_workers_standard_forms() -> None:

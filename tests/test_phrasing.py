@@ -11,11 +11,10 @@ import pytest
 from simulator.dialogue import first_turn
 from simulator.errors import PersonaError
 from simulator.feedback import give_feedback
+from simulator.feedback.phrasing import client_clause, example_open_question, example_reflection
 from simulator.persona import find_persona, list_personas, load_persona
 from simulator.scoring import score_exchange
-from simulator.scoring.perspective import feedback_texts
-from simulator.scoring.phrasing import client_clause, example_open_question, example_reflection
-from simulator.scoring.text import lexicon
+from simulator.scoring.text import feedback_texts, lexicon
 from simulator.types import ClientTurn, Emotion, EmotionalState, Language, Transcript
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from support.annomi import load_benchmark
 
-from simulator.scoring.perspective import feedback_texts
+from simulator.scoring.text import feedback_texts
 
 review = load_benchmark("review_sample")
 

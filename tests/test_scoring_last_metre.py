@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from simulator.feedback import give_feedback
+from simulator.feedback.phrasing import example_deflection
 from simulator.scoring import score_exchange
 from simulator.scoring.acts import classify_acts
-from simulator.scoring.phrasing import example_deflection
 from simulator.types import ClientTurn, EmotionalState, Transcript
 
 CLIENT = {

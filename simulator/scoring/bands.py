@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from simulator.scoring.perspective import feedback_texts
+from simulator.scoring.text import feedback_texts
 
 Band = Literal["not_yet", "partly", "well", "very_well"]
 # The lowest score of each band, highest band first.

@@ -51,6 +51,14 @@ def lexicon(language: str) -> Lexicon:
     return Lexicon(lang, cast(Mapping[str, Any], yaml.safe_load(raw)))
 
 
+@cache
+def feedback_texts(language: str) -> Mapping[str, Any]:
+    """The feedback phrasing of one language (``lexicon/feedback_<lang>.yaml``)."""
+    lang = lexicon(language).language
+    raw = resources.files("simulator.scoring").joinpath(f"lexicon/feedback_{lang}.yaml")
+    return cast(Mapping[str, Any], yaml.safe_load(raw.read_text(encoding="utf-8")))
+
+
 def norm_lang(language: str) -> str:
     """Map a language code such as ``en-GB`` or ``FI`` to one of en, fi, nl."""
     code = language.lower()[:2]

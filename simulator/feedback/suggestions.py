@@ -3,7 +3,7 @@
 A persona line may carry trainer-written examples by move (``reflection``, ``open_question``).
 Those are offered first, least used first, so the same wording comes back at most
 ``MAX_REPEATS`` times in a session. Without them an example is built from the client's words
-(``simulator.scoring.phrasing``), and kept only when the tool itself scores it as the move it
+(``simulator.feedback.phrasing``), and kept only when the tool itself scores it as the move it
 is meant to show, with no harmful act, and, in Finnish, in the worker's standard forms. When
 no example is right, ``None`` says the feedback should name the move and its content instead.
 Dutch examples say "u" or "je" as the trainee did in the reply (the persona's form if neither).
@@ -16,9 +16,9 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
+from simulator.feedback.phrasing import client_clause, example_reflection, examples, own_feeling
 from simulator.scoring import score_exchange
 from simulator.scoring.features import feeling_words
-from simulator.scoring.phrasing import client_clause, example_reflection, examples, own_feeling
 from simulator.scoring.text import lexicon, standard_fi, tokens
 from simulator.types import ActKind, Address, ClientTurn, Transcript
 
@@ -102,11 +102,11 @@ def to_address(text: str, address: Address) -> str:
     person: "vind je" -> "vindt u", "je voelt je" -> "u voelt zich".
     """
     if address == "informal":
-        out = _cased(r"\bu heeft\b", "je hebt", text)
+        # "zich" is "je" only next to "u" ("u voelt zich", "redt u zich"), not "alles stapelt zich".
+        out = _cased(r"\b(u [a-z]+|[a-z]+ u) zich\b", r"\1 je", text)
+        out = _cased(r"\bu heeft\b", "je hebt", out)
         out = _cased(r"\buzelf\b", "jezelf", out)
         out = re.sub(r"\b([A-Za-z]+) u\b", lambda m: _verb(m, _NL_TO_JE_VERB, "je"), out)
-        if re.search(r"\bu\b", text, re.IGNORECASE):
-            out = _cased(r"\bzich\b", "je", out)
         out = _cased(r"\buw\b", "je", out)
         return _cased(r"\bu\b", "je", out)
     out = _cased(r"\bje hebt\b", "u heeft", text)

@@ -14,17 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from simulator.feedback.perspective import WORD_RE, nl_stems, quoted_words, to_second_person
 from simulator.scoring.cues import client_cues
 from simulator.scoring.features import feeling_words, fi_person, person
-from simulator.scoring.perspective import (
-    WORD_RE,
-    feedback_texts,
-    nl_stems,
-    quoted_words,
-    to_second_person,
-)
 from simulator.scoring.text import (
     content_forms,
+    feedback_texts,
     lemma,
     lemma_cased,
     lexicon,

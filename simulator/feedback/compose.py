@@ -12,7 +12,7 @@ Order of checks, the same in every language:
 
 Each suggestion carries an example reply: the persona line's own (trainer-written), else one
 built from this client's words that the tool itself scores as the move, with no harm
-(``simulator.suggestions``), else the move and its content named without a full sentence.
+(``simulator.feedback.suggestions``), else the move and its content named without a full sentence.
 Dutch examples say "je" or "u" as the trainee did. The wording lives in
 ``lexicon/feedback_<lang>.yaml`` and ``lexicon/risk_<lang>.yaml``.
 """
@@ -23,12 +23,12 @@ import re
 from collections import Counter
 from dataclasses import replace
 
+from simulator.feedback.phrasing import example_deflection
+from simulator.feedback.suggestions import choose_example, trainee_address
 from simulator.scoring.empathy import asked_for_advice
-from simulator.scoring.perspective import feedback_texts
-from simulator.scoring.phrasing import example_deflection
 from simulator.scoring.risk import risk_praise, risk_prompt
+from simulator.scoring.text import feedback_texts
 from simulator.scoring.transcript import check_transcript
-from simulator.suggestions import choose_example, trainee_address
 from simulator.types import Act, ActKind, ClientTurn, Evidence, Feedback, Scores, Transcript
 
 MAX_SUGGESTIONS = 2

@@ -10,15 +10,10 @@ marks are someone the client quotes, and stay as they are.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from functools import cache
-from importlib import resources
-from typing import Any, cast
-
-import yaml
+from typing import Any
 
 from simulator.scoring.features import fi_person
-from simulator.scoring.text import lemma, lexicon
+from simulator.scoring.text import feedback_texts, lemma, lexicon
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # “…”, ”…” (Finnish), „…“, «…», "…" and ‘…’ (the last only at word edges: "I’m" is no quote).
@@ -36,14 +31,6 @@ _NL_SUBORDINATORS = frozenset({"dat", "als", "omdat", "of", "wanneer", "toen", "
                                "voordat", "nadat", "sinds", "zodat", "terwijl", "die", "wat",
                                "waar", "hoe", "waarom", "zodra", "tot", "totdat", "alsof"})
 _NL_CLAUSE_WORDS = frozenset({"en", "maar", "als", "dat", "omdat", "want", "dus", "of", "toen"})
-
-
-@cache
-def feedback_texts(language: str) -> Mapping[str, Any]:
-    """The feedback phrasing of one language (``lexicon/feedback_<lang>.yaml``)."""
-    lang = lexicon(language).language
-    raw = resources.files("simulator.scoring").joinpath(f"lexicon/feedback_{lang}.yaml")
-    return cast(Mapping[str, Any], yaml.safe_load(raw.read_text(encoding="utf-8")))
 
 
 def _mapping(data: Any) -> dict[str, str]:
