@@ -66,7 +66,7 @@ SYNTHETIC = {
 # gap for the end of the line: the benchmark then talked over the client, which the program
 # answers as it should, by stopping the client, saying its yield line and holding the turn open.
 LINE_OVER_S = 1.0
-PAUSE_BEFORE_REPLY_S = 1.0  # the trainee's pause after the client's last word (at least LINE_OVER_S)
+PAUSE_BEFORE_REPLY_S = 1.0  # the trainee's pause after the client's last word (>= LINE_OVER_S)
 SPEAKING = 0.02  # a 50 ms frame of the speaker above this peak holds speech
 SAY_AGAIN_TRIES = 3  # the program may offer to hear an unclear reply again (twice)
 MAX_PAUSE_S = 0.5  # a human clip is cut at its first longer pause: the turn would end there
