@@ -61,8 +61,12 @@ SYNTHETIC = {
     "nl": "Het klinkt alsof u lang hebt gewacht en niemand u heeft teruggebeld. "
     "Dat moet echt zwaar voor u zijn.",
 }
-PAUSE_BEFORE_REPLY_S = 0.6  # the trainee's pause after the client's last word
-LINE_OVER_S = 0.4  # this much quiet from the speaker after the client spoke: the line is over
+# This much quiet from the speaker after the client spoke: the line is over. The voices leave up
+# to 0.75 s between sentences (a sad client in Dutch, espeak-ng), so a shorter wait took such a
+# gap for the end of the line: the benchmark then talked over the client, which the program
+# answers as it should, by stopping the client, saying its yield line and holding the turn open.
+LINE_OVER_S = 1.0
+PAUSE_BEFORE_REPLY_S = 1.0  # the trainee's pause after the client's last word (>= LINE_OVER_S)
 SPEAKING = 0.02  # a 50 ms frame of the speaker above this peak holds speech
 SAY_AGAIN_TRIES = 3  # the program may offer to hear an unclear reply again (twice)
 MAX_PAUSE_S = 0.5  # a human clip is cut at its first longer pause: the turn would end there
@@ -205,7 +209,7 @@ def practice_run(
     lines = Lines(proc.stdout)
     rows: list[dict[str, Any]] = []
     try:
-        lines.wait_for(r"Session folder: (\S+)", 60)
+        _, folder = lines.wait_for(r"Session folder: (\S+)", 60)
         for n, (kind, reply) in enumerate(replies, 1):
             mark = harness.speaker_mark()
             shown, _ = lines.wait_for(rf"Exchange {n}\b", EXCHANGE_TIMEOUT_S)
@@ -214,7 +218,7 @@ def practice_run(
             cpu_shown = cpu_s(proc.pid)
             # Answer after a breath, once the client's line has played out of the speaker.
             wait_until_played(harness, mark)
-            time.sleep(PAUSE_BEFORE_REPLY_S - LINE_OVER_S)
+            time.sleep(max(0.0, PAUSE_BEFORE_REPLY_S - LINE_OVER_S))
             cpu_reply = cpu_s(proc.pid)
             for attempt in range(1, SAY_AGAIN_TRIES + 1):
                 player = harness.play_into_mic(reply, name=f"{lang}-{n}-{attempt}")
@@ -260,7 +264,12 @@ def practice_run(
             proc.kill()
         with contextlib.suppress(TimeoutError, RuntimeError):
             lines.wait_for(r"\0NEVER", 5)  # keep the last exchange's profile lines
-    kept = [r for r in rows if not r["turn_ended_early"]]
+    stopped = clients_stopped(Path(folder.group(1)) / "session.jsonl")
+    for row in rows:
+        row["talked_over_client"] = stopped.get(row["exchange"], False)
+    # A turn ended by a pause, or a reply that talked over the client (who then yields and holds
+    # the turn open), does not measure the wait after a reply.
+    kept = [r for r in rows if not r["turn_ended_early"] and not r["talked_over_client"]]
     waits = [r["last_word_to_scores_s"] for r in kept] or [NAN]
     later = [r["last_word_to_scores_s"] for r in kept if r["exchange"] > 1]
     return {
@@ -274,6 +283,18 @@ def practice_run(
         "cpu_total_s": round(total_cpu, 2),
         "profile": [line for _, line in lines.seen if "profile:" in line],
     }
+
+
+def clients_stopped(log: Path) -> dict[int, bool]:
+    """Per exchange number (from 1), whether the reply talked over the client and stopped it."""
+    stopped: dict[int, bool] = {}
+    if not log.is_file():
+        return stopped
+    for line in log.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record.get("type") == "exchange":
+            stopped[int(record["index"]) + 1] = bool(record.get("client_stopped", False))
+    return stopped
 
 
 def wait_until_played(harness: PulseHarness, mark: int) -> None:

@@ -49,7 +49,7 @@ MOVES_ON = {
 ASKS = {
     "en": "That sounds really heavy. Are you having thoughts of ending your life?",
     "fi": "Kuulostaa tosi raskaalta. Oletko ajatellut itsemurhaa?",
-    "nl": "Dat klinkt heel zwaar. Denk je eraan om een einde aan je leven te maken?",
+    "nl": "Dat klinkt heel zwaar. Denk je erover om een einde aan je leven te maken?",
 }
 PROMPT_START = {"en": "The client may be at risk.", "fi": "Asiakas voi olla vaarassa.",
                 "nl": "De cliënt loopt mogelijk gevaar."}
@@ -145,7 +145,7 @@ def test_dutch_prompt_follows_the_form_of_address() -> None:
     client = ClientTurn(RISK_LINES["nl"]["suicide"], EmotionalState("sad", 0.8), (), "nl", "formal")
     scores = score_exchange(client, Transcript.from_text(MOVES_ON["nl"][0], "nl"))
     fb = give_feedback(client, scores)
-    assert "Denkt u eraan om een einde aan uw leven te maken?" in fb.suggestions[0]
+    assert "Denkt u erover om een einde aan uw leven te maken?" in fb.suggestions[0]
 
 
 def load_bundled() -> list[Persona]:
