@@ -29,10 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from simulator.audio import Synthesizer, Transcriber
 from simulator.errors import AudioError
+from simulator.language import LanguageTuning
 from simulator.persona import Persona, list_personas, voice_for
 from simulator.stt import make_transcriber
 from simulator.tts import EspeakSynthesizer, PiperSynthesizer
-from simulator.tts.espeak import TUNING, LanguageTuning
+from simulator.tts.espeak import TUNING
 from simulator.types import EmotionalState
 
 _PUNCT = re.compile(r"[^\w\s']", re.UNICODE)

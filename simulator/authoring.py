@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from simulator import language as languages
 from simulator.dialogue import (
     HARMFUL,
     REFLECTIONS,
@@ -234,52 +236,11 @@ def schema_text() -> str:
 
 # --- the starter file ------------------------------------------------------------------------
 
-_SAMPLES: Mapping[Language, Mapping[str, str]] = {
-    "en": {
-        "name": "Sam Example",
-        "situation": "A client phones the office about a letter they did not understand.",
-        "open": "I got this letter and I don't understand a word of it.",
-        "open2": "Nobody explains anything to me.",
-        "mid": "It says I owe money. I'm worried sick about it.",
-        "last": "What I need is someone to go through it with me.",
-        "resolution": "Thank you. That helps.",
-        "walk_out": "Forget it. I'll sort it out myself.",
-        "turn_limit": "I have to go now.",
-        "good": "You got a letter that makes no sense to you, and that's worrying.",
-        "poor": "Just read it again, it's all in there.",
-    },
-    "fi": {
-        "name": "Sami Esimerkki",
-        "situation": "Asiakas soittaa toimistoon kirjeestä, jota hän ei ymmärtänyt.",
-        "open": "Sain tämän kirjeen, enkä ymmärrä siitä mitään.",
-        "open2": "Kukaan ei selitä minulle mitään.",
-        "mid": "Siinä lukee, että olen velkaa. Olen tosi huolissani.",
-        "last": "Tarvitsisin jonkun, joka kävisi sen kanssani läpi.",
-        "resolution": "Kiitos. Tämä auttaa.",
-        "walk_out": "Antaa olla. Hoidan sen itse.",
-        "turn_limit": "Minun täytyy nyt lähteä.",
-        "good": "Sait kirjeen, josta et saa selvää, ja se huolettaa sinua.",
-        "poor": "Lue se vain uudestaan, kaikki lukee siinä.",
-    },
-    "nl": {
-        "name": "Sam Voorbeeld",
-        "situation": "Een cliënt belt over een brief die hij niet begrijpt.",
-        "open": "Ik kreeg deze brief en ik snap er niets van.",
-        "open2": "Niemand legt me iets uit.",
-        "mid": "Er staat dat ik geld schuldig ben. Ik ben er echt bezorgd over.",
-        "last": "Ik heb iemand nodig die het samen met mij doorneemt.",
-        "resolution": "Dank je. Dat helpt.",
-        "walk_out": "Laat maar. Ik regel het zelf wel.",
-        "turn_limit": "Ik moet nu gaan.",
-        "good": "Je kreeg een brief die je niet begrijpt, en dat maakt je ongerust.",
-        "poor": "Lees hem gewoon nog een keer, het staat er allemaal in.",
-    },
-}
-
-
 def starter_text(persona_id: str, language: Language) -> str:
     """A commented persona file that passes check, for an instructor to rewrite."""
-    s = _SAMPLES[language]
+    s = asdict(languages.get(language).starter)
+    *others, last = languages.codes()
+    known = f"{', '.join(others)} or {last}" if others else last
     return f"""\
 # yaml-language-server: $schema=schema.json
 # A persona: one simulated client. Every key is described in docs/personas.md.
@@ -287,7 +248,7 @@ def starter_text(persona_id: str, language: Language) -> str:
 schema_version: {SCHEMA_VERSION}
 id: {persona_id}            # must match the file name
 name: "{s["name"]}"
-language: {language}               # en, fi or nl; write the lines natively in it
+language: {language}               # {known}; write the lines natively in it
 register: standard           # spoken, standard or formal: how this client really talks
 voice:
   preset: null               # synthesizer voice variant, e.g. m3 or f2
@@ -305,7 +266,7 @@ start:                       # emotions: calm angry anxious sad distrustful hope
 goals:
   - "Find out what the letter says and what worries the client."
 cues:                        # what a good listener picks up, worded as in the lines
-  feelings: ["{_first_word(s["mid"], language)}"]
+  feelings: ["{_first_word(s["mid"], s["feeling"])}"]
   facts: []
   needs: []
 stages:                      # layers of the story; trust: what it takes to get there
@@ -337,8 +298,6 @@ practice_replies:            # 5 each, in order, for recorded fixtures and scrip
 """
 
 
-def _first_word(text: str, language: Language) -> str:
+def _first_word(text: str, word: str) -> str:
     """The feeling word of the starter sample line, so the starter cue is mentioned."""
-    words = {"en": "worried", "fi": "huolissani", "nl": "bezorgd"}
-    word = words[language]
     return word if mentions(text, word) else text.split()[0]

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from simulator import language as languages
 from simulator.persona import ActEffect, Line, Persona, Stage
 from simulator.ports import ClientBrain, Heard
 from simulator.types import ActKind, ClientTurn, Emotion, EmotionalState, Scores
@@ -183,22 +184,16 @@ def update_state(persona: Persona, state: EmotionalState, scores: Scores) -> Emo
 # --- what the client says ----------------------------------------------------------------------
 
 
-# What a client says after stopping mid-line because the trainee talked over them.
-YIELD_LINES: dict[str, str] = {
-    "en": "Sorry — go on.",
-    "fi": "Anteeksi, jatka vain.",
-    "nl": "Sorry, ga je gang.",
-}
-
-
 def yield_line(persona: Persona) -> str:
     """The client's words for giving the trainee the floor after being talked over.
 
-    A Dutch client the trainee calls "u" answers in the same register.
+    The words are the language pack's; a Dutch client the trainee calls "u" answers in the
+    same register.
     """
-    if persona.language == "nl" and persona.address == "formal":
-        return "Sorry, gaat u verder."
-    return YIELD_LINES[persona.language]
+    pack = languages.get(persona.language)
+    if persona.address == "formal" and pack.yield_line_formal is not None:
+        return pack.yield_line_formal
+    return pack.yield_line
 
 
 def _rng(persona: Persona, seed: int, turn: int, purpose: str) -> random.Random:

@@ -31,3 +31,7 @@ class StorageError(SimulatorError):
 
 class EncoderError(SimulatorError):
     """The sentence encoder could not be loaded or failed on its input."""
+
+
+class UnknownLanguage(SimulatorError):
+    """A language code that no language pack in ``simulator/language/`` provides."""

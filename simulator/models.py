@@ -17,6 +17,7 @@ from pathlib import Path
 
 import platformdirs
 
+from simulator import language as languages
 from simulator.errors import TranscriptionError
 from simulator.progress import progress
 
@@ -55,13 +56,15 @@ BUNDLED = {
     ),
 }
 
-# The model each language uses unless the user names another.
-DEFAULT_MODEL = {"en": "tiny.en", "fi": "base", "nl": "base"}
+DETECT_MODEL = "base"  # multilingual: used when the language is left to Whisper to detect
 
 
 def default_model(language: str | None) -> str:
-    """The bundled model for a language: tiny.en for English, multilingual base otherwise."""
-    return DEFAULT_MODEL.get(language or "", "base")
+    """The bundled model for a language (its pack's; tiny.en for English), or base to detect.
+
+    An unknown language is an UnknownLanguage error naming the known ones.
+    """
+    return languages.get(language).whisper_model if language else DETECT_MODEL
 
 
 def cache_root() -> Path:

@@ -17,6 +17,7 @@ from typing import Any, Literal, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from simulator import language as languages
 from simulator.errors import PersonaError
 from simulator.ports import VoiceSettings
 from simulator.types import ActKind, Address, Emotion, EmotionalState, Language
@@ -207,6 +208,15 @@ class Persona(_Strict):
         default=8, ge=1, le=50, description="Exchanges before the turn limit ends it."
     )
     practice_replies: PracticeReplies = PracticeReplies()
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _known_language(cls, value: Any) -> Any:
+        """A language code must name a language pack; the error lists the known codes."""
+        if isinstance(value, str) and value not in languages.codes():
+            raise ValueError(f"unknown language {value!r}; known languages: "
+                             f"{', '.join(languages.codes())}")
+        return value
 
     def __hash__(self) -> int:
         """Hash by content, so personas can be cached or put in sets despite mapping fields."""

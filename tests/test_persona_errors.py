@@ -41,7 +41,7 @@ SCHEMA_ERRORS: dict[str, list[str]] = {
         ":9: start.intensity: input should be a valid number, unable to parse string as a number"
     ],
     "out-of-range": [":9: start.trust: input should be less than or equal to 1"],
-    "bad-language": [":4: language: input should be 'en', 'fi' or 'nl'"],
+    "bad-language": [":4: language: unknown language 'sv'; known languages: en, fi, nl"],
     "bad-emotion": [f":9: start.emotion: input should be {ENUM_EMOTIONS}"],
     "bad-id": [":2: id: string should match pattern '^[a-z0-9]+(-[a-z0-9]+)*$'"],
     "not-a-mapping": [":1: a persona file must be a mapping of keys to values"],

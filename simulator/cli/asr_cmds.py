@@ -7,10 +7,11 @@ import json
 import sys
 from pathlib import Path
 
+from simulator import language as languages
 from simulator.cli import options
 from simulator.cli.textsafe import neutralise, shown
-from simulator.errors import SimulatorError
-from simulator.types import EMOTIONS, LANGUAGES, ClientTurn, Emotion, EmotionalState, Transcript
+from simulator.errors import SimulatorError, UnknownLanguage
+from simulator.types import EMOTIONS, ClientTurn, Emotion, EmotionalState, Transcript
 
 
 def _transcribe(args: argparse.Namespace) -> int:
@@ -80,8 +81,9 @@ def _batch_item(raw: bytes) -> tuple[ClientTurn, Transcript]:
         raise SimulatorError("reply must be the trainee's reply as text")
     check_reply(reply)
     lang = item.get("lang", "en")
-    if lang not in LANGUAGES:
-        raise SimulatorError(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    if lang not in languages.codes():
+        raise UnknownLanguage(f"lang: unknown language {lang!r}; known languages: "
+                              f"{', '.join(languages.codes())}")
     emotion = check_emotion(item.get("emotion", "calm"))
     turn = ClientTurn(text=client, state=EmotionalState(emotion, 0.6), language=lang)
     return turn, Transcript.from_text(reply, lang)
@@ -184,7 +186,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     tr.add_argument("file", type=Path, help="WAV or FLAC file")
     tr.add_argument(
-        "--lang", choices=("en", "fi", "nl"), default=None, help="language (default: detect)"
+        "--lang", choices=languages.codes(), default=None, help="language (default: detect)"
     )
     tr.add_argument(
         "--json", action="store_true", help="print language, text and word timings as JSON"
@@ -201,7 +203,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     sc.add_argument("--client", help="what the client said")
     sc.add_argument("--reply", help="what the trainee answered")
     sc.add_argument(
-        "--lang", choices=("en", "fi", "nl"), default="en", help="language (default en)"
+        "--lang", choices=languages.codes(), default="en", help="language (default en)"
     )
     sc.add_argument(
         "--emotion",

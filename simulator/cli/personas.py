@@ -12,11 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from simulator import language as languages
 from simulator.cli.options import add_tts_option
 from simulator.cli.textsafe import neutralise, shown
 from simulator.errors import PersonaError, SimulatorError
 from simulator.ports import Heard
-from simulator.types import LANGUAGES, ClientTurn, EmotionalState
+from simulator.types import ClientTurn, EmotionalState
 
 if TYPE_CHECKING:
     from simulator.persona import Persona
@@ -41,7 +42,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = psub.add_parser("new", help="write a commented starter persona file")
     p.add_argument("id", help="persona id, lowercase words joined by hyphens (en-late-payer)")
-    p.add_argument("--lang", required=True, choices=LANGUAGES, help="the client's language")
+    p.add_argument("--lang", required=True, choices=languages.codes(), help="the client's language")
     p.add_argument("--dir", type=Path, default=Path(), help="folder to write to (default: here)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(func=cmd_new)

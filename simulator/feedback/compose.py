@@ -14,7 +14,7 @@ Each suggestion carries an example reply: the persona line's own (trainer-writte
 built from this client's words that the tool itself scores as the move, with no harm
 (``simulator.feedback.suggestions``), else the move and its content named without a full sentence.
 Dutch examples say "je" or "u" as the trainee did. The wording lives in
-``lexicon/feedback_<lang>.yaml`` and ``lexicon/risk_<lang>.yaml``.
+``simulator/language/<lang>/feedback.yaml`` and ``risk.yaml``.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The client's most telling statement is cleaned (leading "Well," or "Ja,", traili
 as ", hoor" or ", to be honest", vocatives), turned to "you" (``perspective``) and put in the
 language's template. Questions, requests, retorts, formulas and fragments are never reflected:
 when no sentence of the line can be turned round cleanly, the example names only the feeling.
-The word lists and templates live in ``lexicon/feedback_<lang>.yaml``.
+The word lists and templates live in ``simulator/language/<lang>/feedback.yaml``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """What each sentence of a reply does: one act from the vocabulary of PRACTICE.md.
 
 Rules (``sentence.py``) run in a fixed order over each sentence, using the per-language word
-lists in ``lexicon/<lang>.yaml``. Reflections are recognised by what they reflect: content
+lists in ``language/<lang>/words.yaml``. Reflections are recognised by what they reflect: content
 words and feelings shared with the client's line (matched by stem and lemma, so inflected
 Finnish and Dutch forms count), addressed to the client, not by an opening phrase alone.
 """

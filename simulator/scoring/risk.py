@@ -2,20 +2,19 @@
 
 A cue is self-harm, suicide (said outright or indirectly: "everyone would be better off without
 me", "I just want it all to stop"), harm to others or a child at risk, in the word lists of
-``lexicon/risk_<lang>.yaml``. When one is present the reply must ask about it directly; a reply
-that moves on (to paperwork, to reassurance) has missed it, whatever else it does well.
+``simulator/language/<lang>/risk.yaml``. When one is present the reply must ask about it
+directly; a reply that moves on (to paperwork, to reassurance) has missed it, whatever else it
+does well.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
-from typing import Any, cast
+from typing import Any
 
-import yaml
-
-from simulator.scoring.text import find_terms, lexicon, split_sentences, tokens
+from simulator import language as languages
+from simulator.scoring.text import find_terms, split_sentences, tokens
 from simulator.types import ClientTurn, RiskCheck
 
 # Most serious first: a line with several cues is checked for the first.
@@ -24,10 +23,8 @@ RISK_KINDS = ("suicide", "self_harm", "harm_others", "child")
 
 @cache
 def risk_texts(language: str) -> Mapping[str, Any]:
-    """The risk word lists and prompts of one language (``lexicon/risk_<lang>.yaml``)."""
-    lang = lexicon(language).language
-    raw = resources.files("simulator.scoring").joinpath(f"lexicon/risk_{lang}.yaml")
-    return cast(Mapping[str, Any], yaml.safe_load(raw.read_text(encoding="utf-8")))
+    """The risk word lists and prompts of one language (``language/<lang>/risk.yaml``)."""
+    return languages.get(language).read_yaml("risk.yaml")
 
 
 def _terms(data: Mapping[str, Any], key: str, kind: str | None = None) -> tuple[str, ...]:

@@ -6,15 +6,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any, cast
 
 import snowballstemmer
-import yaml
 from simplemma import Lemmatizer
 from simplemma.strategies import DefaultStrategy, StreamDictionaryFactory
 
-_STEMMER_NAMES = {"en": "english", "fi": "finnish", "nl": "dutch"}
+from simulator import language as languages
+
 _TOKEN_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 _SENTENCE_RE = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+|(?<=[.!?])(?=[A-ZÄÖÅ])|\n+")
 _VOWELS = "aeiouyäöåéèëïü"
@@ -22,7 +21,7 @@ _VOWELS = "aeiouyäöåéèëïü"
 
 @dataclass(frozen=True)
 class Lexicon:
-    """One language's word lists, loaded from ``lexicon/<lang>.yaml``."""
+    """One language's word lists, loaded from ``simulator/language/<lang>/words.yaml``."""
 
     language: str
     data: Mapping[str, Any] = field(hash=False, compare=False)
@@ -43,26 +42,20 @@ class Lexicon:
 
 @cache
 def lexicon(language: str) -> Lexicon:
-    """Load (once) the word lists for ``language``, falling back to English if unknown."""
-    lang = language if language in _STEMMER_NAMES else "en"
-    raw = resources.files("simulator.scoring").joinpath(f"lexicon/{lang}.yaml").read_text(
-        encoding="utf-8"
-    )
-    return Lexicon(lang, cast(Mapping[str, Any], yaml.safe_load(raw)))
+    """Load (once) the word lists for ``language``; UnknownLanguage if it has no pack."""
+    pack = languages.get(language)
+    return Lexicon(pack.code, pack.read_yaml("words.yaml"))
 
 
 @cache
 def feedback_texts(language: str) -> Mapping[str, Any]:
-    """The feedback phrasing of one language (``lexicon/feedback_<lang>.yaml``)."""
-    lang = lexicon(language).language
-    raw = resources.files("simulator.scoring").joinpath(f"lexicon/feedback_{lang}.yaml")
-    return cast(Mapping[str, Any], yaml.safe_load(raw.read_text(encoding="utf-8")))
+    """The feedback phrasing of one language (``simulator/language/<lang>/feedback.yaml``)."""
+    return languages.get(language).read_yaml("feedback.yaml")
 
 
 def norm_lang(language: str) -> str:
-    """Map a language code such as ``en-GB`` or ``FI`` to one of en, fi, nl."""
-    code = language.lower()[:2]
-    return code if code in _STEMMER_NAMES else "en"
+    """The registry's code for a language code such as ``en-GB`` or ``FI``; else UnknownLanguage."""
+    return languages.get(language).code
 
 
 def split_sentences(text: str) -> tuple[str, ...]:
@@ -144,7 +137,7 @@ def standard_fi(word: str) -> str:
 
 @cache
 def _stemmer(language: str) -> Any:
-    return snowballstemmer.stemmer(_STEMMER_NAMES[norm_lang(language)])
+    return snowballstemmer.stemmer(languages.get(language).stemmer)
 
 
 @cache

@@ -10,8 +10,9 @@ Finnish client is named as such whether it was typed or spoken.
 
 from __future__ import annotations
 
+from simulator import language as languages
 from simulator.scoring.text import lexicon, tokens
-from simulator.types import LANGUAGES, Scores, Transcript, TranscriptCheck
+from simulator.types import Scores, Transcript, TranscriptCheck
 
 DOUBTFUL_WORD = 0.5  # a word Whisper gave less than this probability
 MAX_DOUBTFUL_SHARE = 0.2  # more doubtful words than this share: the transcript is unclear
@@ -38,10 +39,11 @@ def _loop(toks: tuple[str, ...]) -> tuple[str, ...]:
 def reply_language(text: str, expected: str) -> str | None:
     """The language the text is written in when it is clearly not ``expected``, else None."""
     toks = tokens(text)
+    known = languages.codes()
     hits: dict[str, int] = {lang: sum(t in set(lexicon(lang).words("stopwords")) for t in toks)
-            for lang in LANGUAGES}
+            for lang in known}
     own = hits.get(expected, 0)
-    best = max((lang for lang in LANGUAGES if lang != expected), key=lambda lang: hits[lang])
+    best = max((lang for lang in known if lang != expected), key=lambda lang: hits[lang])
     if hits[best] >= MIN_LANGUAGE_WORDS and hits[best] > OTHER_LANGUAGE_FACTOR * own:
         return best
     return None

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from simulator import language as languages
 from simulator.audio import Audio, VoiceSettings, read_audio
 from simulator.errors import AudioError, SynthesisError
+from simulator.language import LanguageTuning
 from simulator.tts.expression import blend
 
 
@@ -55,35 +57,16 @@ PRESETS: dict[str, Prosody] = {
 }
 
 
-@dataclass(frozen=True)
-class LanguageTuning:
-    """Per-language changes that make espeak-ng easier to understand (chosen by measurement).
-
-    Applied on top of the emotion and the persona: the rate and pitch range are multiplied,
-    ``word_gap`` adds silence between words (espeak's WORDGAP, in units of 10 ms), and a persona
-    voice variant is swapped for the language's clearest variant of the same kind (male "m",
-    female "f"). See benchmarks/README.md ("Client voice word error rate").
-    """
-
-    rate_scale: float = 1.0
-    range_scale: float = 1.0
-    word_gap: int = 0
-    male: str | None = None
-    female: str | None = None
-
-
-# Chosen with benchmarks/voice_wer.py (Whisper base WER on the personas' stage lines, one
-# setting at a time; figures in benchmarks/README.md). English needs none: Piper speaks it.
-# Finnish keeps the personas' own voices: its best setting (m1/f1, pitch range x0.6) was within
-# the measurement's noise on the client's lines and read worse on the trainee fixtures.
+# Each language's measured tuning and voice come from its pack (simulator/language/<code>/),
+# chosen with benchmarks/voice_wer.py (figures in benchmarks/README.md).
 TUNING: dict[str, LanguageTuning] = {
-    "nl": LanguageTuning(rate_scale=0.85, male="m3", female="f2"),
+    p.code: p.espeak_tuning for p in languages.packs() if p.espeak_tuning is not None
 }
 WORDGAP = 7  # espeak_PARAMETER espeakWORDGAP (pyttsx3's binding does not name it)
 
 # espeak-ng voice identifiers: a language code such as "en-gb" is not a voice name, and
 # selecting it silently keeps the previous voice (English then spoken with Finnish sounds).
-ESPEAK_VOICE = {"en": "gmw/en", "fi": "urj/fi", "nl": "gmw/nl"}
+ESPEAK_VOICE = {p.code: p.espeak_voice for p in languages.packs()}
 ATTEMPTS = 3  # pyttsx3 over espeak-ng now and then writes an empty file: say it again
 FILE_WAIT_S = 10.0  # longest wait for espeak's thread to write a line's WAV
 

@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 import soxr
 
+from simulator import language as languages
 from simulator.audio import Audio, VoiceSettings
 from simulator.errors import SynthesisError
 from simulator.tts.expression import blend
 
-PIPER_LANGUAGES = frozenset({"en"})
+PIPER_LANGUAGES = frozenset(p.code for p in languages.packs() if p.piper_voice is not None)
 # espeak-ng pitch units (the persona's ``pitch``, 50 = normal) per semitone for the Piper voice.
 ESPEAK_UNITS_PER_SEMITONE = 3.0
 SENTENCE_GAP_S = 0.12  # silence put between sentences when a whole line is returned
