@@ -183,7 +183,7 @@ def test_formal_dutch_skips_we_and_keeps_the_register_throughout() -> None:
     t = turn("We waren vijfenveertig jaar getrouwd.", "nl", "sad", formal=True)
     assert client_clause(t) is None
     assert example_reflection(t) == "Het klinkt alsof dit echt zwaar voor u is."
-    assert example_open_question(t) == "Wat valt u hierin het zwaarst?"
+    assert example_open_question(t) == "Wat is hierin nu het belangrijkste voor u?"
 
 
 @pytest.mark.parametrize(
