@@ -15,16 +15,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from simulator.errors import SimulatorError
 from simulator.scoring.serialize import result_to_dict
 from simulator.scoring.summary import Measure, SessionSummary, summary_to_dict
 from simulator.types import (
+    EVIDENCE_CODES,
     Act,
     ClientTurn,
     EmotionalState,
     Evidence,
+    EvidenceCode,
     Exchange,
     Feedback,
     PacingMetrics,
@@ -242,13 +244,23 @@ def _scores(data: Mapping[str, Any]) -> Scores:
             for a in data["acts"]
         ),
         evidence=tuple(
-            Evidence(e["score"], float(e["points"]), e["reason"], e.get("quote", ""))
+            Evidence(e["score"], float(e["points"]), e["reason"], e.get("quote", ""),
+                     code=_evidence_code(e.get("code")))
             for e in data["evidence"]
         ),
         pacing_metrics=metrics,
         risk=None if data.get("risk") is None else RiskCheck(**data["risk"]),
         transcript=_transcript_check(data.get("transcript_check")),
     )
+
+
+def _evidence_code(code: Any) -> EvidenceCode:
+    """The evidence code as logged; "unrecorded" for a log written before codes were logged."""
+    if code is None:
+        return "unrecorded"
+    if code not in EVIDENCE_CODES:
+        raise ValueError(f"unknown evidence code {code!r}")
+    return cast(EvidenceCode, code)
 
 
 def _transcript_check(data: Mapping[str, Any] | None) -> TranscriptCheck | None:

@@ -5,7 +5,7 @@ Times are float seconds named ``start`` / ``end``, as in Whisper's word timings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 Language = Literal["en", "fi", "nl"]
@@ -161,14 +161,74 @@ class Act:
     decided_by: DecidedBy = "rule"
 
 
+# What a piece of evidence says, as a stable machine code (the feedback chooses by it; the
+# ``reason`` beside it is the human text and may be reworded). docs/scoring.md lists them.
+EvidenceCode = Literal[
+    # listening
+    "cues_picked_up",  # took up some or all of the client's cues
+    "cues_none",  # took up none of them
+    "heard_summary",  # the listening act itself: a summary, reflection, open question, ...
+    "heard_complex_reflection",
+    "heard_simple_reflection",
+    "heard_open_question",
+    "heard_encourager",
+    "closed_stacked",  # two or more closed questions in one reply
+    "dismissed_deflection",  # a reply that closes down what the client said
+    "dismissed_judgement",
+    "dismissed_reassurance",
+    "subject_changed",  # moved away from what the client said
+    "advice_first",  # advice before any sign of having heard
+    "talk_long",  # far more words than the client
+    "talked_over",  # started before the client had finished
+    # empathy (EPITOME reaction, interpretation, exploration; harms)
+    "feeling_named",  # named the client's own feeling
+    "feeling_other",  # named a feeling, not the client's
+    "hardship_acknowledged",  # "that sounds hard"
+    "meaning_understood",  # complex reflection or summary
+    "reflection_simple",
+    "question_personal",  # open question about the client's experience
+    "question_open",
+    "affirmation",
+    "harm_judgement",
+    "harm_deflection",
+    "harm_persuasion",
+    "harm_advice",
+    "harm_reassurance",
+    "harm_self_disclosure",
+    "advice_solicited",  # advice the client asked for, given early
+    # listening and empathy: risk and language
+    "risk_asked",
+    "risk_acknowledged",  # took up a risk cue without asking about it directly
+    "risk_missed",
+    "other_language",
+    # pacing
+    "rate_fast",
+    "rate_slow",
+    "rate_ok",
+    "pauses_long",
+    "fillers",
+    "latency_slow",
+    "latency_quick",  # answered a distressed client at once
+    "latency_ok",
+    "turn_long",  # spoke far longer than the client
+    # read from a session log written before evidence carried a code
+    "unrecorded",
+]
+EVIDENCE_CODES: tuple[EvidenceCode, ...] = EvidenceCode.__args__  # type: ignore[attr-defined]
+
+
 @dataclass(frozen=True)
 class Evidence:
-    """Why a score moved: which score, by how many points, the reason and the words or timing."""
+    """Why a score moved: which score, by how many points, the reason and the words or timing.
+
+    ``code`` says what the evidence is for a program; ``reason`` says it for a person.
+    """
 
     score: Literal["listening", "empathy", "pacing"]
     points: float
     reason: str
     quote: str = ""
+    code: EvidenceCode = field(kw_only=True)
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,16 @@ from simulator.scoring.empathy import asked_for_advice
 from simulator.scoring.risk import risk_praise, risk_prompt
 from simulator.scoring.text import feedback_texts
 from simulator.scoring.transcript import check_transcript
-from simulator.types import Act, ActKind, ClientTurn, Evidence, Feedback, Scores, Transcript
+from simulator.types import (
+    Act,
+    ActKind,
+    ClientTurn,
+    Evidence,
+    EvidenceCode,
+    Feedback,
+    Scores,
+    Transcript,
+)
 
 MAX_SUGGESTIONS = 2
 MAX_QUOTE_WORDS = 18  # longer praised sentences are shortened with an ellipsis
@@ -57,13 +66,21 @@ HARM_ORDER: tuple[ActKind, ...] = (
 FEELING_KEYS = frozenset({"feeling", "reassurance"})
 PRAISE_MIN_SCORE = 41  # both listening and empathy at least "partly" (docs/scoring.md)
 PRAISE_CONFIDENCE = 0.7  # the least act confidence that earns praise
-# The evidence that backs each praised act when the scorer gives no confidence.
-_BACKING: dict[ActKind, tuple[str, ...]] = {
-    "complex_reflection": ("picked up the client's cues", "named the client's feeling"),
-    "summary": ("picked up the client's cues",),
-    "simple_reflection": ("picked up the client's cues", "named the client's feeling"),
-    "open_question": ("open question about the client's experience",
-                      "picked up the client's cues"),
+# The evidence that makes each praised act good: one of these codes must be in the scores.
+_BACKING: dict[ActKind, frozenset[EvidenceCode]] = {
+    "complex_reflection": frozenset({"cues_picked_up", "feeling_named"}),
+    "summary": frozenset({"cues_picked_up"}),
+    "simple_reflection": frozenset({"cues_picked_up", "feeling_named"}),
+    "open_question": frozenset({"question_personal", "cues_picked_up"}),
+}
+# The pacing evidence that asks for a suggestion, and the suggestion's key.
+_PACING_KEYS: dict[EvidenceCode, str] = {
+    "rate_fast": "fast",
+    "rate_slow": "slow",
+    "pauses_long": "pauses",
+    "fillers": "fillers",
+    "latency_slow": "latency_slow",
+    "latency_quick": "latency_quick",
 }
 
 
@@ -83,7 +100,7 @@ def confident(act: Act, scores: Scores) -> bool:
     if act.confidence < PRAISE_CONFIDENCE:
         return False
     backing = _BACKING.get(act.kind)
-    return backing is None or any(_has(scores.evidence, "", b) for b in backing)
+    return backing is None or any(e.code in backing for e in scores.evidence)
 
 
 def _praise(scores: Scores, texts: dict[str, str]) -> str | None:
@@ -96,8 +113,8 @@ def _praise(scores: Scores, texts: dict[str, str]) -> str | None:
     return None
 
 
-def _has(evidence: tuple[Evidence, ...], score: str, needle: str) -> bool:
-    return any((not score or e.score == score) and needle in e.reason for e in evidence)
+def _has(evidence: tuple[Evidence, ...], score: str, code: EvidenceCode) -> bool:
+    return any(e.score == score and e.code == code for e in evidence)
 
 
 def harm_keys(client: ClientTurn, scores: Scores) -> list[str]:
@@ -124,15 +141,15 @@ def _needs(client: ClientTurn, scores: Scores) -> list[str]:
     keys = harm_keys(client, scores)
     reflected = kinds & {"simple_reflection", "complex_reflection", "summary"}
     deep = kinds & {"complex_reflection", "summary"}
-    if _has(ev, "listening", "none of the client's cues") and not deep:
+    if _has(ev, "listening", "cues_none") and not deep:
         keys.append("cues")
-    if not _has(ev, "empathy", "named the client's feeling") and client.state.emotion != "calm":
+    if not _has(ev, "empathy", "feeling_named") and client.state.emotion != "calm":
         keys.append("feeling")
     elif reflected == {"simple_reflection"}:
         keys.append("deepen")
-    if _has(ev, "listening", "closed questions stacked"):
+    if _has(ev, "listening", "closed_stacked"):
         keys.append("closed")
-    if _has(ev, "listening", "talked far longer"):
+    if _has(ev, "listening", "talk_long"):
         keys.append("long")
     if "open_question" not in kinds and (not reflected or not keys):
         keys.append("explore")
@@ -141,16 +158,9 @@ def _needs(client: ClientTurn, scores: Scores) -> list[str]:
 
 
 def _pacing_needs(ev: tuple[Evidence, ...]) -> list[str]:
-    rules: tuple[tuple[str, str], ...] = (
-        ("rate too fast", "fast"),
-        ("rate too slow", "slow"),
-        ("pause(s) over 1 s", "pauses"),
-        ("fillers per 100 words", "fillers"),
-        ("long silence before answering", "latency_slow"),
-        ("answered a distressed client at once", "latency_quick"),
-    )
+    """Pacing suggestion keys, the costliest timing first."""
     worst = sorted((e for e in ev if e.score == "pacing" and e.points < 0), key=lambda e: e.points)
-    return [key for e in worst for needle, key in rules if needle in e.reason]
+    return [_PACING_KEYS[e.code] for e in worst if e.code in _PACING_KEYS]
 
 
 def _flatten(client: ClientTurn) -> dict[str, str]:

@@ -10,7 +10,7 @@ from simulator.scoring.text import (
     shared_forms,
     tokens,
 )
-from simulator.types import Act, ActKind, ClientTurn, Evidence
+from simulator.types import Act, ActKind, ClientTurn, Evidence, EvidenceCode
 
 BASE = 25.0
 # EPITOME levels: none / weak / strong, for each of the three mechanisms.
@@ -18,13 +18,13 @@ REACTION = {"weak": 12.0, "strong": 25.0}
 INTERPRETATION = {"weak": 12.0, "strong": 25.0}
 EXPLORATION = {"weak": 10.0, "strong": 20.0}
 AFFIRMATION = 5.0
-HARMS: dict[ActKind, tuple[float, str]] = {
-    "judgement": (-25.0, "judged or imposed values"),
-    "deflection": (-20.0, "deflected"),
-    "persuasion": (-15.0, "argued or lectured"),
-    "advice": (-15.0, "gave unsolicited advice"),
-    "reassurance": (-15.0, "reassured instead of acknowledging"),
-    "self_disclosure": (-12.0, "talked about yourself"),
+HARMS: dict[ActKind, tuple[float, EvidenceCode, str]] = {
+    "judgement": (-25.0, "harm_judgement", "judged or imposed values"),
+    "deflection": (-20.0, "harm_deflection", "deflected"),
+    "persuasion": (-15.0, "harm_persuasion", "argued or lectured"),
+    "advice": (-15.0, "harm_advice", "gave unsolicited advice"),
+    "reassurance": (-15.0, "harm_reassurance", "reassured instead of acknowledging"),
+    "self_disclosure": (-12.0, "harm_self_disclosure", "talked about yourself"),
 }
 _NEUTRAL_EMOTIONS = ("calm",)
 _WARM_ACTS = frozenset({"simple_reflection", "complex_reflection", "summary", "open_question",
@@ -50,11 +50,14 @@ def _reaction(acts: tuple[Act, ...], client: ClientTurn) -> Evidence | None:
                 continue  # "Okay." or "fine" names no feeling
             if same_feeling(group, client.state.emotion):
                 return Evidence("empathy", REACTION["strong"],
-                                f"named the client's feeling ({group})", act.text)
-            weak = weak or Evidence("empathy", REACTION["weak"], "named a feeling", act.text)
+                                f"named the client's feeling ({group})", act.text,
+                                code="feeling_named")
+            weak = weak or Evidence("empathy", REACTION["weak"], "named a feeling", act.text,
+                                    code="feeling_other")
         generic = find_terms(lex.words("sympathy"), toks) + feeling_words(toks, lex, ("generic",))
         if generic and weak is None:
-            weak = Evidence("empathy", REACTION["weak"], "acknowledged it is hard", act.text)
+            weak = Evidence("empathy", REACTION["weak"], "acknowledged it is hard", act.text,
+                            code="hardship_acknowledged")
     return weak
 
 
@@ -63,10 +66,12 @@ def _interpretation(acts: tuple[Act, ...]) -> Evidence | None:
         act = next((a for a in acts if a.kind == kind), None)
         if act:
             return Evidence("empathy", INTERPRETATION["strong"],
-                            f"{kind.replace('_', ' ')}: understood the meaning", act.text)
+                            f"{kind.replace('_', ' ')}: understood the meaning", act.text,
+                            code="meaning_understood")
     act = next((a for a in acts if a.kind == "simple_reflection"), None)
     if act:
-        return Evidence("empathy", INTERPRETATION["weak"], "simple reflection", act.text)
+        return Evidence("empathy", INTERPRETATION["weak"], "simple reflection", act.text,
+                        code="reflection_simple")
     return None
 
 
@@ -84,8 +89,10 @@ def _exploration(acts: tuple[Act, ...], client: ClientTurn) -> Evidence | None:
         )
         if personal:
             return Evidence("empathy", EXPLORATION["strong"],
-                            "open question about the client's experience", act.text)
-        weak = weak or Evidence("empathy", EXPLORATION["weak"], "open question", act.text)
+                            "open question about the client's experience", act.text,
+                            code="question_personal")
+        weak = weak or Evidence("empathy", EXPLORATION["weak"], "open question", act.text,
+                                code="question_open")
     return weak
 
 
@@ -95,14 +102,15 @@ def score_empathy(acts: tuple[Act, ...], client: ClientTurn) -> tuple[float, tup
           if e is not None]
     aff = next((a for a in acts if a.kind == "affirmation"), None)
     if aff:
-        ev.append(Evidence("empathy", AFFIRMATION, "affirmation", aff.text))
+        ev.append(Evidence("empathy", AFFIRMATION, "affirmation", aff.text, code="affirmation"))
     solicited = asked_for_advice(client)
-    for kind, (pts, reason) in HARMS.items():
+    for kind, (pts, code, reason) in HARMS.items():
         hits = [a for a in acts if a.kind == kind]
         if not hits:
             continue
         if kind == "advice" and solicited:
-            pts, reason = pts / 3, "advice the client asked for, given early"
+            pts, code = pts / 3, "advice_solicited"
+            reason = "advice the client asked for, given early"
         total = pts * (1 + 0.5 * (len(hits) - 1))
-        ev.append(Evidence("empathy", total, reason, hits[0].text))
+        ev.append(Evidence("empathy", total, reason, hits[0].text, code=code))
     return BASE + sum(e.points for e in ev), tuple(ev)

@@ -16,7 +16,7 @@ from simulator.scoring.listening import score_listening
 from simulator.scoring.pacing import pacing_metrics, score_pacing
 from simulator.scoring.risk import check_risk
 from simulator.scoring.transcript import check_transcript
-from simulator.types import ClientTurn, Evidence, PacingMetrics, Scores, Transcript
+from simulator.types import ClientTurn, Evidence, EvidenceCode, PacingMetrics, Scores, Transcript
 
 TALKED_OVER = -10.0  # listening points for starting to speak while the client still talks
 MISSED_RISK = -25.0  # listening and empathy points for moving on past a risk cue
@@ -52,22 +52,25 @@ def score_exchange(
     listening, ev_l = score_listening(acts, client, reply.text)
     if response_latency_s is not None and response_latency_s < 0:
         ev_l = (*ev_l, Evidence("listening", TALKED_OVER, "started talking over the client",
-                                f"{-response_latency_s:.1f} s before they finished"))
+                                f"{-response_latency_s:.1f} s before they finished",
+                                code="talked_over"))
         listening += TALKED_OVER
     empathy, ev_e = score_empathy(acts, client)
     extra: list[Evidence] = []
     risk = check_risk(client, reply.text)
     if risk is not None:
+        code: EvidenceCode
         if risk.asked:
             why, points = f"asked directly about the risk ({risk.kind})", ASKED_RISK
-            quote = risk.asked
+            quote, code = risk.asked, "risk_asked"
         else:
             why, points, quote = f"missed a risk cue ({risk.kind})", MISSED_RISK, risk.cue
+            code = "risk_missed"
             if risk.acknowledged:
                 why = f"took up a risk cue ({risk.kind}) without asking about it directly"
-                points = UNASKED_RISK
-        extra += [Evidence("listening", points, why, quote),
-                  Evidence("empathy", points, why, quote)]
+                points, code = UNASKED_RISK, "risk_acknowledged"
+        extra += [Evidence("listening", points, why, quote, code=code),
+                  Evidence("empathy", points, why, quote, code=code)]
         listening += points
         empathy += points
     check = check_transcript(reply, language)
@@ -75,7 +78,8 @@ def score_exchange(
         why = f"replied in another language ({check.other_language}) than the client's ({language})"
         for name, value in (("listening", listening), ("empathy", empathy)):
             if value > OTHER_LANGUAGE_MAX:
-                extra.append(Evidence(name, OTHER_LANGUAGE_MAX - value, why))  # type: ignore[arg-type]
+                extra.append(Evidence(name, OTHER_LANGUAGE_MAX - value, why,  # type: ignore[arg-type]
+                                      code="other_language"))
         listening, empathy = min(listening, OTHER_LANGUAGE_MAX), min(empathy, OTHER_LANGUAGE_MAX)
     metrics: PacingMetrics | None = None
     if check.reliable:

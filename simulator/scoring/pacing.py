@@ -96,17 +96,19 @@ def score_pacing(m: PacingMetrics, client: ClientTurn) -> tuple[float, tuple[Evi
     if pen < 0:
         side = "fast" if m.syllables_per_second > high or m.wpm > whigh else "slow"
         bands = f"bands {low}-{high} syllables/s, {wlow:.0f}-{whigh:.0f} words/min"
-        ev.append(Evidence("pacing", pen, f"rate too {side}: {rate} ({bands})"))
+        ev.append(Evidence("pacing", pen, f"rate too {side}: {rate} ({bands})",
+                           code="rate_fast" if side == "fast" else "rate_slow"))
     else:
-        ev.append(Evidence("pacing", 0.0, f"rate comfortable: {rate}"))
+        ev.append(Evidence("pacing", 0.0, f"rate comfortable: {rate}", code="rate_ok"))
     if m.long_pauses:
         pts = max(LONG_PAUSE_CAP, LONG_PAUSE_POINTS * len(m.long_pauses))
         where = ", ".join(f"{a:.1f}-{b:.1f}s" for a, b in m.long_pauses)
-        ev.append(Evidence("pacing", pts, f"{len(m.long_pauses)} pause(s) over 1 s", where))
+        ev.append(Evidence("pacing", pts, f"{len(m.long_pauses)} pause(s) over 1 s", where,
+                           code="pauses_long"))
     if m.fillers_per_100_words > FILLER_FREE_PER_100:
         pts = max(FILLER_CAP, FILLER_SLOPE * (m.fillers_per_100_words - FILLER_FREE_PER_100))
         ev.append(Evidence("pacing", pts, f"{m.fillers_per_100_words:.1f} fillers per 100 words",
-                           ", ".join(m.fillers)))
+                           ", ".join(m.fillers), code="fillers"))
     lat = m.response_latency_s
     distressed = client.state.emotion not in _CALM_EMOTIONS and (
         client.state.intensity >= DISTRESS_INTENSITY
@@ -114,14 +116,18 @@ def score_pacing(m: PacingMetrics, client: ClientTurn) -> tuple[float, tuple[Evi
     if lat is not None:
         if lat > SLOW_ANSWER_S:
             pts = max(SLOW_CAP, SLOW_SLOPE * (lat - SLOW_ANSWER_S))
-            ev.append(Evidence("pacing", pts, f"long silence before answering: {lat:.1f} s"))
+            ev.append(Evidence("pacing", pts, f"long silence before answering: {lat:.1f} s",
+                               code="latency_slow"))
         elif lat < QUICK_ANSWER_S and distressed:
             ev.append(Evidence("pacing", QUICK_DISTRESSED,
-                               f"answered a distressed client at once ({lat:.2f} s)"))
+                               f"answered a distressed client at once ({lat:.2f} s)",
+                               code="latency_quick"))
         else:
-            ev.append(Evidence("pacing", 0.0, f"pause before answering: {lat:.1f} s"))
+            ev.append(Evidence("pacing", 0.0, f"pause before answering: {lat:.1f} s",
+                               code="latency_ok"))
     r = m.reply_to_client_ratio
     if r is not None and r > LONG_TURN_RATIO:
         pts = max(LONG_TURN_CAP, LONG_TURN_SLOPE * (r - LONG_TURN_RATIO))
-        ev.append(Evidence("pacing", pts, f"spoke {r:.1f}x as long as the client"))
+        ev.append(Evidence("pacing", pts, f"spoke {r:.1f}x as long as the client",
+                           code="turn_long"))
     return BASE + sum(e.points for e in ev), tuple(ev)

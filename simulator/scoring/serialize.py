@@ -44,7 +44,8 @@ def result_to_dict(scores: Scores, feedback: Feedback) -> dict[str, object]:
         "praise": feedback.praise,
         "suggestions": list(feedback.suggestions),
         "evidence": [
-            {"score": e.score, "points": round(e.points, 1), "reason": e.reason, "quote": e.quote}
+            {"score": e.score, "points": round(e.points, 1), "code": e.code, "reason": e.reason,
+             "quote": e.quote}
             for e in scores.evidence
         ],
         "pacing": pacing,
