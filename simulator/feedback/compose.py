@@ -188,9 +188,12 @@ def _notice(scores: Scores, reply: Transcript | None, texts: dict[str, str],
         text = reply.text if reply is not None else " ".join(a.text for a in scores.acts)
         return texts["notices.unclear"].format(marked=_quote(mark_doubtful(text, check.doubtful)))
     if check.other_language is not None:
+        client_language = texts[f"language_names.{language}"]
+        name = texts.get(f"language_names.{check.other_language}")
+        if name is None:  # Whisper heard a language no pack provides ("de")
+            return texts["notices.unknown_language"].format(client_language=client_language)
         return texts["notices.other_language"].format(
-            reply_language=texts[f"language_names.{check.other_language}"],
-            client_language=texts[f"language_names.{language}"],
+            reply_language=name, client_language=client_language
         )
     return None
 

@@ -5,7 +5,9 @@ speech and the compression ratio of the text (a ratio over 2.4 means a repetitio
 "1, 2, 4, 4, 4, 4"). A transcript is unreliable when too many words are doubtful, when it loops,
 or when the segments look like no speech; typed text is always reliable. The reply's language is
 read from its words (the function words of each language's lexicon), so a reply in English to a
-Finnish client is named as such whether it was typed or spoken.
+Finnish client is named as such whether it was typed or spoken; a language Whisper detected that
+no language pack provides ("de") is named too, so it is never scored as the client's language
+without a word.
 """
 
 from __future__ import annotations
@@ -49,6 +51,12 @@ def reply_language(text: str, expected: str) -> str | None:
     return None
 
 
+def _unsupported(reply: Transcript) -> str | None:
+    """The reply's detected language when no language pack provides it ("de"), else None."""
+    code = reply.language.strip().lower()
+    return code if code and not languages.is_known(code) else None
+
+
 def counts_in_summary(scores: Scores) -> bool:
     """Whether a scored reply belongs in the session summary: not when its words were unclear."""
     return scores.transcript is None or scores.transcript.reliable
@@ -56,7 +64,7 @@ def counts_in_summary(scores: Scores) -> bool:
 
 def check_transcript(reply: Transcript, language: str) -> TranscriptCheck:
     """Whether the reply's words can be scored, which words are doubtful, and its language."""
-    other = reply_language(reply.text, language)
+    other = reply_language(reply.text, language) or _unsupported(reply)
     if not reply.words:
         return TranscriptCheck(reliable=True, other_language=other)
     reasons: list[str] = []
