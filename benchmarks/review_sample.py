@@ -27,6 +27,7 @@ import yaml
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from simulator import language as languages  # noqa: E402
 from simulator.dialogue import cues_of  # noqa: E402
 from simulator.feedback import give_feedback  # noqa: E402
 from simulator.persona import Persona, list_personas  # noqa: E402
@@ -166,7 +167,7 @@ def markdown(language: str, chosen: list[Item], total: int, seed: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Collect, sample and write the review list."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lang", required=True, choices=("en", "fi", "nl"))
+    parser.add_argument("--lang", required=True, choices=languages.codes())
     parser.add_argument("--n", type=int, default=60)
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--out", help="output stem (default benchmarks/review/sample_<lang>)")

@@ -27,6 +27,7 @@ import jiwer
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from simulator import language as languages
 from simulator.audio import Synthesizer, Transcriber
 from simulator.errors import AudioError
 from simulator.language import LanguageTuning
@@ -157,7 +158,7 @@ def report(
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--lang", nargs="+", default=["en", "fi", "nl"])
+    parser.add_argument("--lang", nargs="+", default=list(languages.codes()))
     parser.add_argument("--engine", choices=("espeak", "piper"), default="espeak")
     parser.add_argument("--split", choices=("tune", "validate", "all"), default="all")
     parser.add_argument("--grid", action="store_true", help="compare espeak-ng settings")

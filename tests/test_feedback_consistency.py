@@ -170,3 +170,15 @@ def test_without_a_right_example_the_move_and_its_content_are_named() -> None:
     for text in feedback.suggestions:
         assert EXAMPLE_RE.search(text) is None, text
     assert any(f"“{client.cues[0]}”" in text for text in feedback.suggestions)
+
+
+def test_a_wish_or_a_burden_alone_does_not_name_the_feeling() -> None:
+    """"You hope for a date" to an angry client, or "it weighs heavily", names no feeling."""
+    assert not names_feeling("U hoopt op een datum.", "nl", "angry")
+    assert names_feeling("Je hoopt op een regeling.", "nl", "hopeful")
+    assert not names_feeling("Die verantwoordelijkheid weegt zwaar.", "nl", "sad")
+    assert names_feeling("Het valt je zwaar, en je bent bang.", "nl", "sad")
+    assert not names_feeling("Toivot, että saisit jonkun rinnallesi.", "fi", "anxious")
+    assert names_feeling("Sinua pelottaa soittaa yksin.", "fi", "anxious")
+    assert not names_feeling("You feel alone with it.", "en", "sad")
+    assert names_feeling("You feel lonely.", "en", "sad")
