@@ -11,7 +11,6 @@ import pytest
 from simulator.dialogue import cues_of
 from simulator.feedback import give_feedback
 from simulator.feedback.suggestions import (
-    HARMFUL,
     MAX_REPEATS,
     PROMISED,
     candidates,
@@ -28,7 +27,7 @@ from simulator.persona import (
 )
 from simulator.scoring import score_exchange
 from simulator.scoring.text import standard_fi, tokens
-from simulator.types import Address, ClientTurn, EmotionalState, Transcript
+from simulator.types import HARMFUL, Address, ClientTurn, EmotionalState, Transcript
 
 PARTLY = 41  # the lowest score of the "partly" band (docs/scoring.md): what an example claims
 MAX_SHARE = 0.25  # the most frequent open-question wording's share within one session

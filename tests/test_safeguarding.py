@@ -90,7 +90,8 @@ def test_moving_on_is_a_missed_risk_and_never_praised(lang: str) -> None:
         fb = give_feedback(client, scores)
         assert fb.praise is None, reply
         assert fb.suggestions[0].startswith(PROMPT_START[lang]), fb.suggestions
-        assert any("missed a risk cue (suicide)" in e.reason for e in scores.evidence)
+        assert scores.risk is not None and scores.risk.kind == "suicide"
+        assert any(e.code == "risk_missed" for e in scores.evidence)
         assert scores.empathy <= 40
 
 

@@ -20,15 +20,12 @@ from simulator.feedback.phrasing import client_clause, example_reflection, examp
 from simulator.scoring import score_exchange
 from simulator.scoring.features import feeling_words
 from simulator.scoring.text import lexicon, standard_fi, tokens
-from simulator.types import ActKind, Address, ClientTurn, Transcript
+from simulator.types import HARMFUL, REFLECTIONS, ActKind, Address, ClientTurn, Transcript
 
 MAX_REPEATS = 2  # the same example wording at most this often in one session
 PARTLY = 41  # the lowest listening score of the "partly" band, which an example must reach
-HARMFUL: frozenset[ActKind] = frozenset(
-    {"judgement", "persuasion", "reassurance", "advice", "self_disclosure", "deflection"}
-)
 PROMISED: dict[str, frozenset[ActKind]] = {
-    "reflection": frozenset({"simple_reflection", "complex_reflection", "summary"}),
+    "reflection": REFLECTIONS,
     "open_question": frozenset({"open_question"}),
 }
 _BUILDERS: dict[str, Callable[[ClientTurn], str | None]] = {}  # filled below
