@@ -36,8 +36,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from simulator.ports import TextEncoder  # noqa: E402
-from simulator.scoring import REFLECTION_ACTS, score_exchange, summarize_session  # noqa: E402
-from simulator.types import ClientTurn, EmotionalState, Scores, Transcript  # noqa: E402
+from simulator.scoring import score_exchange, summarize_session  # noqa: E402
+from simulator.types import REFLECTIONS, ClientTurn, EmotionalState, Scores, Transcript  # noqa: E402
 
 CLIENT_STATE = EmotionalState("calm", 0.5)
 # Figure name -> True when a higher value is the better session (the product's reading).
@@ -171,7 +171,7 @@ def scorer_figures(s: Session, scores: Sequence[Scores]) -> Figures:
     for m in summary.measures:
         out[m.name] = m.value
     out["reflections_per_utterance"] = float(
-        np.mean([any(a.kind in REFLECTION_ACTS for a in x.acts) for x in scores])
+        np.mean([any(a.kind in REFLECTIONS for a in x.acts) for x in scores])
     )
     inconsistent = out["mi_inconsistent"]
     out["mi_inconsistent_per_utterance"] = (

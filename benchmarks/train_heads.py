@@ -38,11 +38,11 @@ from corpus import available, load_half  # noqa: E402
 from embedcache import embed_cached  # noqa: E402
 from logreg import Array, Fitted, cross_fit, ece, reliability  # noqa: E402
 
-from simulator.scoring.acts import MI_INCONSISTENT, client_context  # noqa: E402
+from simulator.scoring.acts import client_context  # noqa: E402
 from simulator.scoring.hybrid import GROUP  # noqa: E402
 from simulator.scoring.sentence import Basis, classify_traced  # noqa: E402
 from simulator.scoring.text import lexicon, split_sentences  # noqa: E402
-from simulator.types import ActKind, ClientTurn, EmotionalState  # noqa: E402
+from simulator.types import HARMFUL, ActKind, ClientTurn, EmotionalState  # noqa: E402
 
 HEADS = REPO / "simulator" / "scoring" / "heads"
 ANNOMI_MAIN = {"question": "question", "reflection": "reflection",
@@ -116,7 +116,7 @@ def testset_rows() -> list[Row]:
             rows.append(Row("testset", lang, f"testset-{lang}-{item['client']}", item["client"],
                             str(item.get("emotion", "calm")), item["reply"],
                             GROUP.get(act, "other"), form, depth,  # type: ignore[call-overload]
-                            act, act in MI_INCONSISTENT, frozenset({act})))
+                            act, act in HARMFUL, frozenset({act})))
             del n
     return rows
 
@@ -304,7 +304,7 @@ def tune(
     decided = [(hybrid.decide(k, b, rd, overrides, rule_precision), r) for r, k, b, rd, _ in own]
     pairs = [(conf, kind in r.accepted) for (kind, conf, _), r in decided]
     harm_threshold, veto = 0.5, 0.0
-    labelled = [(r.harmful, kind in MI_INCONSISTENT, p) for ((kind, _, _), r), (*_, p)
+    labelled = [(r.harmful, kind in HARMFUL, p) for ((kind, _, _), r), (*_, p)
                 in zip(decided, own, strict=True) if p is not None and r.harmful is not None]
     if labelled:
         def flagged(ruled: bool, p: float, flag: float, keep: float) -> bool:

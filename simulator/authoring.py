@@ -11,8 +11,6 @@ from typing import Any
 
 from simulator import language as languages
 from simulator.dialogue import (
-    HARMFUL,
-    REFLECTIONS,
     cues_of,
     initial_state,
     mentions,
@@ -27,7 +25,7 @@ from simulator.persona import (
     line_of,
     parse_persona,
 )
-from simulator.types import Act, Emotion, Language, Scores
+from simulator.types import HARMFUL, REFLECTIONS, Act, Emotion, Language, Scores
 
 BREATH_WORDS = 25  # a sentence longer than this cannot be said in one breath
 BREATH_CHARS = 170  # nor can one this long (Finnish words are long, so count characters too)

@@ -21,9 +21,8 @@ import numpy as np
 from simulator.dialogue import mentions, pick_line, stage_lines
 from simulator.persona import Line, Persona
 from simulator.ports import Choice, Heard, TextEncoder
-from simulator.types import Act, EmotionalState
+from simulator.types import QUESTIONS, Act, EmotionalState
 
-QUESTIONS = frozenset({"open_question", "closed_question"})
 # Cosine similarity (multilingual-e5-small) a reply must reach with a topic's words, and the
 # lead it needs over the next topic, before the topic counts as raised without its words.
 ENCODER_MIN = 0.80

@@ -17,7 +17,15 @@ from typing import Literal
 from simulator import language as languages
 from simulator.persona import ActEffect, Line, Persona, Stage
 from simulator.ports import ClientBrain, Heard
-from simulator.types import ActKind, ClientTurn, Emotion, EmotionalState, Scores
+from simulator.types import (
+    HARMFUL,
+    REFLECTIONS,
+    ActKind,
+    ClientTurn,
+    Emotion,
+    EmotionalState,
+    Scores,
+)
 
 Outcome = Literal["resolution", "walk_out", "turn_limit"]
 
@@ -41,11 +49,6 @@ DEFAULT_ACT_EFFECTS: Mapping[ActKind, tuple[float, float]] = {
     "deflection": (0.12, -0.10),
     "other": (0.0, 0.0),
 }
-REFLECTIONS: frozenset[ActKind] = frozenset({"simple_reflection", "complex_reflection", "summary"})
-# The client answers these aloud whenever they occur; other acts only when they open a stage.
-HARMFUL: frozenset[ActKind] = frozenset(
-    {"judgement", "persuasion", "deflection", "reassurance", "advice", "self_disclosure"}
-)
 # When a reply holds several acts, the client reacts to the first of these found in it.
 REACTION_ORDER: tuple[ActKind, ...] = (
     "judgement",
@@ -229,7 +232,7 @@ def reaction_kind(
     """
     present = set(kinds)
     for kind in REACTION_ORDER:
-        wanted = kind in HARMFUL or opened_stage
+        wanted = kind in HARMFUL or opened_stage  # harmful acts are answered aloud always
         if wanted and kind in present and persona.reactions.get(kind):
             return kind
     return None

@@ -32,6 +32,22 @@ ActKind = Literal[
     "other",
 ]
 ACT_KINDS: tuple[ActKind, ...] = ActKind.__args__  # type: ignore[attr-defined]
+# The act categories, defined here once and imported wherever acts are grouped.
+# Harmful acts (MITI 4.2.1 "MI-non-adherent" plus the anti-patterns of PRACTICE.md), most
+# harmful first: the first one found in a reply is the feedback's first correction.
+HARMFUL_ACTS: tuple[ActKind, ...] = (
+    "judgement",
+    "deflection",
+    "persuasion",
+    "reassurance",
+    "advice",
+    "self_disclosure",
+)
+HARMFUL: frozenset[ActKind] = frozenset(HARMFUL_ACTS)
+REFLECTIONS: frozenset[ActKind] = frozenset({"simple_reflection", "complex_reflection", "summary"})
+# Reflections that add meaning rather than repeat the client's words (MITI complex reflections).
+DEEP_REFLECTIONS: frozenset[ActKind] = frozenset({"complex_reflection", "summary"})
+QUESTIONS: frozenset[ActKind] = frozenset({"open_question", "closed_question"})
 
 # How the trainee addresses the client in Dutch: informal "je" or formal "u".
 Address = Literal["informal", "formal"]

@@ -7,17 +7,9 @@ from hypothesis import strategies as st
 
 from simulator.dialogue import respond, update_state
 from simulator.persona import Persona, list_personas
-from simulator.types import ACT_KINDS, EMOTIONS, Act, ActKind, EmotionalState, Scores
+from simulator.types import ACT_KINDS, EMOTIONS, HARMFUL_ACTS, Act, ActKind, EmotionalState, Scores
 
 PERSONAS = list_personas()
-HARMFUL: tuple[ActKind, ...] = (
-    "judgement",
-    "advice",
-    "persuasion",
-    "reassurance",
-    "self_disclosure",
-    "deflection",
-)
 
 personas = st.sampled_from(PERSONAS)
 unit = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
@@ -78,7 +70,7 @@ def test_better_scores_never_hurt(
     assert high.stage >= low.stage
 
 
-@given(personas, states(), points, points, acts, st.sampled_from(HARMFUL))
+@given(personas, states(), points, points, acts, st.sampled_from(HARMFUL_ACTS))
 def test_adding_a_harmful_act_never_helps(
     persona: Persona,
     state: EmotionalState,

@@ -11,7 +11,6 @@ import pytest
 from simulator.dialogue import cues_of
 from simulator.feedback import give_feedback
 from simulator.feedback.suggestions import (
-    HARMFUL,
     MAX_REPEATS,
     PROMISED,
     candidates,
@@ -29,7 +28,7 @@ from simulator.persona import (
 )
 from simulator.scoring import score_exchange
 from simulator.scoring.text import tokens
-from simulator.types import Address, ClientTurn, EmotionalState, Transcript
+from simulator.types import HARMFUL, Address, ClientTurn, EmotionalState, Transcript
 
 PARTLY = 41  # the lowest score of the "partly" band (docs/scoring.md): what an example claims
 MAX_SHARE = 0.25  # the most frequent open-question wording's share within one session
@@ -172,3 +171,15 @@ def test_without_a_right_example_the_move_and_its_content_are_named() -> None:
     for text in feedback.suggestions:
         assert EXAMPLE_RE.search(text) is None, text
     assert any(f"“{client.cues[0]}”" in text for text in feedback.suggestions)
+
+
+def test_a_wish_or_a_burden_alone_does_not_name_the_feeling() -> None:
+    """"You hope for a date" to an angry client, or "it weighs heavily", names no feeling."""
+    assert not names_feeling("U hoopt op een datum.", "nl", "angry")
+    assert names_feeling("Je hoopt op een regeling.", "nl", "hopeful")
+    assert not names_feeling("Die verantwoordelijkheid weegt zwaar.", "nl", "sad")
+    assert names_feeling("Het valt je zwaar, en je bent bang.", "nl", "sad")
+    assert not names_feeling("Toivot, että saisit jonkun rinnallesi.", "fi", "anxious")
+    assert names_feeling("Sinua pelottaa soittaa yksin.", "fi", "anxious")
+    assert not names_feeling("You feel alone with it.", "en", "sad")
+    assert names_feeling("You feel lonely.", "en", "sad")

@@ -8,7 +8,7 @@ from simulator.feedback import give_feedback
 from simulator.persona import Persona, bundled_personas_dir, load_persona
 from simulator.scoring import score_exchange
 from simulator.scoring.risk import risk_cue
-from simulator.types import ClientTurn, EmotionalState, Transcript
+from simulator.types import ClientTurn, EmotionalState, Language, Transcript
 
 # Client lines with a risk cue, said indirectly as clients often do (written for these tests).
 RISK_LINES = {
@@ -90,7 +90,8 @@ def test_moving_on_is_a_missed_risk_and_never_praised(lang: str) -> None:
         fb = give_feedback(client, scores)
         assert fb.praise is None, reply
         assert fb.suggestions[0].startswith(PROMPT_START[lang]), fb.suggestions
-        assert any("missed a risk cue (suicide)" in e.reason for e in scores.evidence)
+        assert scores.risk is not None and scores.risk.kind == "suicide"
+        assert any(e.code == "risk_missed" for e in scores.evidence)
         assert scores.empathy <= 40
 
 
@@ -145,7 +146,21 @@ def test_dutch_prompt_follows_the_form_of_address() -> None:
     client = ClientTurn(RISK_LINES["nl"]["suicide"], EmotionalState("sad", 0.8), (), "nl", "formal")
     scores = score_exchange(client, Transcript.from_text(MOVES_ON["nl"][0], "nl"))
     fb = give_feedback(client, scores)
-    assert "Denkt u erover om een einde aan uw leven te maken?" in fb.suggestions[0]
+    expected = "‘Goed dat u het zegt. Denkt u erover om een einde aan uw leven te maken?’"
+    assert expected in fb.suggestions[0]
+
+
+EXAMPLE_OPENS = {"en": "“Thank you for telling me. Are", "fi": "”Hyvä, että kerroit tämän. Oletko",
+                 "nl": "‘Goed dat je het zegt. Denk je"}
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "nl"])
+def test_the_prompts_example_acknowledges_before_it_asks(lang: Language) -> None:
+    """The prompt asks to acknowledge and ask, so its example does both; never a template slot."""
+    client = ClientTurn(RISK_LINES[lang]["suicide"], EmotionalState("sad", 0.8), (), lang)
+    scores = score_exchange(client, Transcript.from_text(MOVES_ON[lang][0], lang))
+    prompt = give_feedback(client, scores).suggestions[0]
+    assert EXAMPLE_OPENS[lang] in prompt and "{" not in prompt
 
 
 def load_bundled() -> list[Persona]:

@@ -87,7 +87,7 @@ def test_scores_stay_in_range_and_list_evidence() -> None:
     scores = score_exchange(client("en"), typed(EMPATHIC["en"] + " " + ADVICE["en"], "en"))
     assert 0 <= scores.listening <= 100 and 0 <= scores.empathy <= 100
     assert {e.score for e in scores.evidence} >= {"listening", "empathy"}
-    assert any(e.points < 0 and "advice" in e.reason for e in scores.evidence)
+    assert any(e.points < 0 and e.code in ("harm_advice", "advice_first") for e in scores.evidence)
 
 
 def test_matching_feeling_beats_other_feeling() -> None:
@@ -102,7 +102,7 @@ def test_cue_pickup_in_finnish_counts_inflected_forms() -> None:
     c = ClientTurn("Pelkään, että menetän asuntoni.", EmotionalState("anxious", 0.7),
                    ("asunto",), "fi")
     scores = score_exchange(c, typed("Olet huolissasi asunnostasi.", "fi"))
-    cue = [e for e in scores.evidence if "cues" in e.reason]
+    cue = [e for e in scores.evidence if e.code == "cues_picked_up"]
     assert cue and cue[0].points > 0 and "asunnostasi" in cue[0].quote
 
 
@@ -112,7 +112,7 @@ def test_stacked_closed_questions_cost_listening() -> None:
         "Did you call the main number? Did you leave a message? Was it the right office?", "en"))
     opened = score_exchange(client("en"), typed("What happened when you called?", "en"))
     assert stacked.listening < opened.listening
-    assert any("stacked" in e.reason for e in stacked.evidence)
+    assert any(e.code == "closed_stacked" for e in stacked.evidence)
 
 
 @pytest.mark.parametrize("name", ["en", "fi", "nl", "en_holdout", "fi_holdout", "nl_holdout"])
@@ -155,7 +155,7 @@ def test_talking_over_the_client_costs_listening() -> None:
     waited = score_exchange(client, reply, response_latency_s=0.6)
     over = score_exchange(client, reply, response_latency_s=-0.8)
     assert over.listening < waited.listening
-    assert any("talking over" in e.reason for e in over.evidence)
+    assert any(e.code == "talked_over" for e in over.evidence)
 
 
 def test_finnish_lemmas_stay_light_on_memory() -> None:

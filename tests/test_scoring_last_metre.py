@@ -109,4 +109,4 @@ def test_i_can_hear_names_a_feeling(lang: str, reply: str) -> None:
     """"I can hear how tired you are" names the client's feeling, not the speaker's story."""
     scores = score_exchange(turn(lang), Transcript.from_text(reply, lang))
     assert scores.acts[0].kind in ("simple_reflection", "complex_reflection")
-    assert any("named the client's feeling" in e.reason for e in scores.evidence)
+    assert any(e.code == "feeling_named" for e in scores.evidence)

@@ -63,7 +63,7 @@ def test_spoken_replies_get_their_act(reply: str, kind: ActKind) -> None:
 def test_spoken_reflection_names_the_feeling() -> None:
     """'sua pelottaa' in a spoken reflection counts as naming the anxious client's feeling."""
     scores = score_exchange(CLIENT, Transcript.from_text("Sua pelottaa se häätö.", "fi"))
-    assert any("named the client's feeling" in e.reason for e in scores.evidence)
+    assert any(e.code == "feeling_named" for e in scores.evidence)
 
 
 def test_spoken_and_standard_reflection_score_alike() -> None:

@@ -30,6 +30,9 @@ from simulator.scoring.risk import risk_praise, risk_prompt
 from simulator.scoring.text import feedback_texts
 from simulator.scoring.transcript import check_transcript
 from simulator.types import (
+    DEEP_REFLECTIONS,
+    HARMFUL_ACTS,
+    REFLECTIONS,
     Act,
     ActKind,
     ClientTurn,
@@ -52,15 +55,6 @@ PRAISE_ORDER: tuple[ActKind, ...] = (
     "affirmation",
     "emphasizing_autonomy",
     "seeking_collaboration",
-)
-# The harmful acts, most harmful first: the first found becomes the first suggestion.
-HARM_ORDER: tuple[ActKind, ...] = (
-    "judgement",
-    "deflection",
-    "persuasion",
-    "reassurance",
-    "advice",
-    "self_disclosure",
 )
 # Suggestions that ask to name the feeling: their example must name one.
 FEELING_KEYS = frozenset({"feeling", "reassurance"})
@@ -123,7 +117,7 @@ def harm_keys(client: ClientTurn, scores: Scores) -> list[str]:
     if scores.risk is not None and not scores.risk.asked:
         keys.append("risk")
     kinds = {a.kind for a in scores.acts}
-    for harm in HARM_ORDER:
+    for harm in HARMFUL_ACTS:
         if harm in kinds:
             solicited = harm == "advice" and asked_for_advice(client)
             keys.append("advice_solicited" if solicited else harm)
@@ -139,8 +133,8 @@ def _needs(client: ClientTurn, scores: Scores) -> list[str]:
     kinds = {a.kind for a in scores.acts}
     ev = scores.evidence
     keys = harm_keys(client, scores)
-    reflected = kinds & {"simple_reflection", "complex_reflection", "summary"}
-    deep = kinds & {"complex_reflection", "summary"}
+    reflected = kinds & REFLECTIONS
+    deep = kinds & DEEP_REFLECTIONS
     if _has(ev, "listening", "cues_none") and not deep:
         keys.append("cues")
     if not _has(ev, "empathy", "feeling_named") and client.state.emotion != "calm":

@@ -21,15 +21,12 @@ from simulator.language.nl.morphology import FORMAL, INFORMAL, to_address
 from simulator.scoring import score_exchange
 from simulator.scoring.features import feeling_words
 from simulator.scoring.text import lexicon, tokens
-from simulator.types import ActKind, Address, ClientTurn, Transcript
+from simulator.types import HARMFUL, REFLECTIONS, ActKind, Address, ClientTurn, Transcript
 
 MAX_REPEATS = 2  # the same example wording at most this often in one session
 PARTLY = 41  # the lowest listening score of the "partly" band, which an example must reach
-HARMFUL: frozenset[ActKind] = frozenset(
-    {"judgement", "persuasion", "reassurance", "advice", "self_disclosure", "deflection"}
-)
 PROMISED: dict[str, frozenset[ActKind]] = {
-    "reflection": frozenset({"simple_reflection", "complex_reflection", "summary"}),
+    "reflection": REFLECTIONS,
     "open_question": frozenset({"open_question"}),
 }
 _BUILDERS: dict[str, Callable[[ClientTurn], str | None]] = {}  # filled below
@@ -95,9 +92,24 @@ def candidates(move: str, client: ClientTurn, address: Address) -> tuple[str, ..
     return (built,) if checks_out(move, turn, built) else ()
 
 
-def names_feeling(text: str, language: str) -> bool:
-    """The example names a feeling the language's word lists know."""
-    return bool(feeling_words(tokens(text, language), lexicon(language)))
+# Emotion groups an example may name only to a client in that state: "You're hoping for a
+# date" to a client demanding one names a wish, not the feeling in the line (reviewers, issue 10).
+_POSITIVE = frozenset({"hopeful", "relieved", "calm"})
+
+
+def names_feeling(text: str, language: str, emotion: str | None = None) -> bool:
+    """The example names a feeling the language's word lists know, not merely a burden or wish.
+
+    Words listed under ``not_a_feeling`` in the language's words ("heavy", "alone", "trust")
+    describe a load, a situation or a stance; alone they do not name the client's feeling.
+    With the client's ``emotion``, hope and relief count only when the client feels them.
+    """
+    lex = lexicon(language)
+    groups = tuple(k for k in lex.section("feelings") if k != "generic")
+    if emotion is not None and emotion not in _POSITIVE:
+        groups = tuple(g for g in groups if g not in _POSITIVE)
+    weak = {str(term) for term in lex.data.get("not_a_feeling", ())}  # as the feelings list them
+    return any(term not in weak for term in feeling_words(tokens(text, language), lex, groups))
 
 
 def choose_example(move: str, client: ClientTurn, reply: str,
@@ -110,7 +122,8 @@ def choose_example(move: str, client: ClientTurn, reply: str,
         raise ValueError(f"no examples for move {move!r}; known: {', '.join(PROMISED)}")
     used = Counter() if used is None else used
     options = [c for c in candidates(move, client, trainee_address(reply, client))
-               if used[c] < MAX_REPEATS and (not feeling or names_feeling(c, client.language))]
+               if used[c] < MAX_REPEATS
+               and (not feeling or names_feeling(c, client.language, client.state.emotion))]
     if not options:
         return None
     best = min(options, key=lambda c: used[c])

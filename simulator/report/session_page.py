@@ -10,12 +10,11 @@ from pathlib import Path
 
 from simulator.report.page import esc, figure, page, table
 from simulator.report.plots import pacing_plot, state_curve
-from simulator.scoring.acts import MI_INCONSISTENT, QUESTION_ACTS, REFLECTION_ACTS
 from simulator.scoring.bands import band
 from simulator.scoring.summary import MEASURE_LABELS, Measure
 from simulator.scoring.text import lexicon
 from simulator.session_log import ExchangeRecord, SessionLogData
-from simulator.types import Exchange
+from simulator.types import HARMFUL, QUESTIONS, REFLECTIONS, Exchange
 
 REPORT_NAME = "report.html"
 BAND_NAMES = {"not_yet": "not yet", "partly": "partly", "well": "well", "very_well": "very well"}
@@ -36,9 +35,9 @@ def _audio(folder: Path, name: str | None, label: str) -> str:
 
 
 def _act_class(kind: str) -> str:
-    if kind in MI_INCONSISTENT:
+    if kind in HARMFUL:
         return "act harm"
-    if kind in REFLECTION_ACTS or kind in QUESTION_ACTS:
+    if kind in REFLECTIONS or kind in QUESTIONS:
         return "act listen"
     return "act"
 

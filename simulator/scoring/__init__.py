@@ -1,15 +1,12 @@
 """Scoring of one exchange: acts, listening, empathy and pacing, each with its evidence."""
 
-from simulator.scoring.acts import MI_INCONSISTENT, QUESTION_ACTS, REFLECTION_ACTS, classify_acts
+from simulator.scoring.acts import classify_acts
 from simulator.scoring.exchange import score_exchange
 from simulator.scoring.pacing import pacing_metrics
 from simulator.scoring.serialize import result_to_dict
 from simulator.scoring.summary import Measure, SessionSummary, summarize_session, summary_to_dict
 
 __all__ = [
-    "MI_INCONSISTENT",
-    "QUESTION_ACTS",
-    "REFLECTION_ACTS",
     "Measure",
     "SessionSummary",
     "classify_acts",

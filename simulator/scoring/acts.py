@@ -25,22 +25,10 @@ from simulator.scoring.text import (
     split_sentences,
     tokens,
 )
-from simulator.types import Act, ActKind, ClientTurn, Word
-
-QUESTION_ACTS: frozenset[ActKind] = frozenset({"open_question", "closed_question"})
-REFLECTION_ACTS: frozenset[ActKind] = frozenset(
-    {"simple_reflection", "complex_reflection", "summary"}
-)
-# MITI 4.2.1 "MI-non-adherent" behaviours plus the anti-patterns of PRACTICE.md.
-MI_INCONSISTENT: frozenset[ActKind] = frozenset(
-    {"advice", "persuasion", "judgement", "reassurance", "self_disclosure", "deflection"}
-)
+from simulator.types import QUESTIONS, Act, ActKind, ClientTurn, Word
 
 __all__ = [
     "MAIN_ACT_ORDER",
-    "MI_INCONSISTENT",
-    "QUESTION_ACTS",
-    "REFLECTION_ACTS",
     "classify_acts",
     "client_context",
     "emotion_of",
@@ -105,7 +93,7 @@ def question_form(act: Act, language: str) -> str | None:
     Collaboration questions, advice asked as a question ("Why don't you…?") and reflections
     said with a rising voice take the form of their wording; other statements have none.
     """
-    if act.kind in QUESTION_ACTS:
+    if act.kind in QUESTIONS:
         return "open" if act.kind == "open_question" else "closed"
     if not act.text.rstrip().endswith("?"):
         return None

@@ -10,7 +10,7 @@ from simulator.scoring.text import (
     shared_forms,
     tokens,
 )
-from simulator.types import Act, ActKind, ClientTurn, Evidence, EvidenceCode
+from simulator.types import QUESTIONS, REFLECTIONS, Act, ActKind, ClientTurn, Evidence, EvidenceCode
 
 BASE = 25.0
 # EPITOME levels: none / weak / strong, for each of the three mechanisms.
@@ -27,8 +27,9 @@ HARMS: dict[ActKind, tuple[float, EvidenceCode, str]] = {
     "self_disclosure": (-12.0, "harm_self_disclosure", "talked about yourself"),
 }
 _NEUTRAL_EMOTIONS = ("calm",)
-_WARM_ACTS = frozenset({"simple_reflection", "complex_reflection", "summary", "open_question",
-                        "closed_question", "affirmation", "encourager", "other", "information"})
+# The acts whose words can name the client's feeling (harmful ones and MI-adherent moves such
+# as emphasising autonomy cannot).
+_WARM_ACTS = REFLECTIONS | QUESTIONS | {"affirmation", "encourager", "other", "information"}
 
 
 def asked_for_advice(client: ClientTurn) -> bool:

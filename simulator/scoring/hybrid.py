@@ -28,11 +28,11 @@ from functools import cache
 import numpy as np
 
 from simulator.ports import TextEncoder
-from simulator.scoring.acts import MI_INCONSISTENT, align, client_context
+from simulator.scoring.acts import align, client_context
 from simulator.scoring.learned import Head, Vector, calibration, load_head
 from simulator.scoring.sentence import Basis, classify_traced
 from simulator.scoring.text import lexicon, norm_lang, split_sentences
-from simulator.types import ACT_KINDS, Act, ActKind, ClientTurn, DecidedBy, Word
+from simulator.types import ACT_KINDS, HARMFUL, Act, ActKind, ClientTurn, DecidedBy, Word
 
 GROUP: Mapping[ActKind, str] = {
     "open_question": "question",
@@ -146,7 +146,7 @@ def decide(
             kind, p_kind = _model_kind(group, reading, rule_kind)
             return kind, p_group * p_kind, "rule+model"
         return rule_kind, rule_confidence(rule_kind, basis, True, precision), "rule+model"
-    key = "harmful" if rule_kind in MI_INCONSISTENT else basis
+    key = "harmful" if rule_kind in HARMFUL else basis
     if p_group < limits.get(key, NEVER):
         return rule_kind, rule_confidence(rule_kind, basis, False, precision), "rule"
     kind, p_kind = _model_kind(group, reading, rule_kind)
@@ -157,13 +157,13 @@ def flag_harm(
     acts: Sequence[Act], p_harm: float, readings: Sequence[Reading | None], threshold: float
 ) -> tuple[Act, ...]:
     """Step 4: when the harm head flags the reply and no act is harmful yet, name the harm."""
-    if p_harm < threshold or any(a.kind in MI_INCONSISTENT for a in acts) or not acts:
+    if p_harm < threshold or any(a.kind in HARMFUL for a in acts) or not acts:
         return tuple(acts)
     best, best_kind, best_p = -1, None, -1.0
     for i, r in enumerate(readings):
         if r is None or r.act is None:
             continue
-        harmful: dict[str, float] = {k: v for k, v in r.act.items() if k in MI_INCONSISTENT}
+        harmful: dict[str, float] = {k: v for k, v in r.act.items() if k in HARMFUL}
         if harmful:
             kind, p = _top(harmful)
             if p > best_p:
@@ -183,9 +183,9 @@ def clear_harm(
         return tuple(acts)
     out = list(acts)
     for i, (act, r) in enumerate(zip(acts, readings, strict=True)):
-        if act.kind not in MI_INCONSISTENT or r is None or r.act is None:
+        if act.kind not in HARMFUL or r is None or r.act is None:
             continue
-        harmless: dict[str, float] = {k: v for k, v in r.act.items() if k not in MI_INCONSISTENT}
+        harmless: dict[str, float] = {k: v for k, v in r.act.items() if k not in HARMFUL}
         total = sum(harmless.values())
         if harmless and total > 0:
             kind, p = _top(harmless)
@@ -276,7 +276,7 @@ def harm_veto() -> float:
 
 def is_flagged(acts: Sequence[Act], p_harm: float | None) -> bool:
     """A reply is flagged harmful when any act is harmful or the harm head reaches its threshold."""
-    return any(a.kind in MI_INCONSISTENT for a in acts) or (
+    return any(a.kind in HARMFUL for a in acts) or (
         p_harm is not None and p_harm >= harm_threshold()
     )
 

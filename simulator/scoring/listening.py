@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from simulator.scoring.cues import client_cues, picked_up
 from simulator.scoring.text import content_forms, shared_forms, tokens
-from simulator.types import Act, ActKind, ClientTurn, Evidence, EvidenceCode
+from simulator.types import (
+    DEEP_REFLECTIONS,
+    HARMFUL,
+    Act,
+    ActKind,
+    ClientTurn,
+    Evidence,
+    EvidenceCode,
+)
 
 BASE = 50.0
 CUE_POINTS = 30.0  # all cues picked up
@@ -30,9 +38,6 @@ LONG_REPLY_MIN_WORDS = 40
 LONG_REPLY = -10.0
 
 
-HARMFUL = frozenset({"advice", "persuasion", "judgement", "reassurance", "self_disclosure",
-                     "deflection"})
-
 
 def score_listening(
     acts: tuple[Act, ...], client: ClientTurn, reply_text: str
@@ -56,7 +61,7 @@ def score_listening(
         else:
             missed = ", ".join(c.text for c in cues[:4])
             # A complex reflection may take up the meaning in other words: no penalty then.
-            deep = any(a.kind in ("complex_reflection", "summary") for a in acts)
+            deep = any(a.kind in DEEP_REFLECTIONS for a in acts)
             ev.append(Evidence("listening", 0.0 if deep else NO_CUE_PENALTY,
                                f"none of the client's cues: {missed}", code="cues_none"))
     for kind, (pts, code) in ACT_POINTS.items():

@@ -67,15 +67,20 @@ def check_risk(client: ClientTurn, reply_text: str) -> RiskCheck | None:
 def risk_prompt(check: RiskCheck, client: ClientTurn) -> str:
     """The fixed prompt for this kind of risk, in the client's language and form of address.
 
-    When the reply already took up what the client said, the prompt keeps only the question:
+    Its example acknowledges, then asks ("Thank you for telling me. Are you having thoughts of
+    ending your life?"). When the reply already took up what the client said, the prompt keeps
+    only the question:
     "You took up what they said; now ask directly: “Are you having thoughts of ending your life?”"
     """
     data = risk_texts(client.language)
-    prompts = data.get("formal_prompts") if client.address == "formal" else None
+    formal = client.address == "formal"
+    prompts = data.get("formal_prompts") if formal else None
     prompt = str((prompts or data["prompts"])[check.kind])
     if check.acknowledged:
-        return str(data["acknowledged"]).format(question=prompt.split(": ", 1)[1])
-    return prompt
+        question = prompt.split(": ", 1)[1].replace("{ack} ", "")
+        return str(data["acknowledged"]).format(question=question)
+    ack = (data.get("formal_acknowledgement") if formal else None) or data["acknowledgement"]
+    return prompt.replace("{ack}", str(ack))
 
 
 def risk_praise(check: RiskCheck, client: ClientTurn) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from simulator.scoring.acts import MI_INCONSISTENT, REFLECTION_ACTS
-from simulator.types import Scores
+from simulator.types import DEEP_REFLECTIONS, HARMFUL, REFLECTIONS, Scores
 
 # MITI 4.2.1 proficiency thresholds (Moyers et al. 2016) and the PRACTICE.md talk-time rule.
 RQ_FAIR, RQ_GOOD = 1.0, 2.0  # reflections per question
@@ -80,11 +79,11 @@ def summarize_session(
     when both are known, otherwise word counts (``client_words``); it is n/a without either.
     """
     acts = [a for s in exchanges_scores for a in s.acts]
-    reflections = [a for a in acts if a.kind in REFLECTION_ACTS]
-    complex_ = [a for a in reflections if a.kind in ("complex_reflection", "summary")]
+    reflections = [a for a in acts if a.kind in REFLECTIONS]
+    complex_ = [a for a in reflections if a.kind in DEEP_REFLECTIONS]
     questions = [a for a in acts if a.kind in ("open_question", "closed_question")]
     open_ = [a for a in questions if a.kind == "open_question"]
-    inconsistent = sum(a.kind in MI_INCONSISTENT for a in acts)
+    inconsistent = sum(a.kind in HARMFUL for a in acts)
     rq = len(reflections) / len(questions) if questions else None
     if rq is None and reflections:
         rq = float(len(reflections))
