@@ -16,8 +16,9 @@ from simulator.feedback.suggestions import (
     candidates,
     choose_example,
     names_feeling,
-    to_address,
 )
+from simulator.language.fi.morphology import standard_fi
+from simulator.language.nl.morphology import to_address
 from simulator.persona import (
     Persona,
     bundled_personas_dir,
@@ -26,7 +27,7 @@ from simulator.persona import (
     load_persona,
 )
 from simulator.scoring import score_exchange
-from simulator.scoring.text import standard_fi, tokens
+from simulator.scoring.text import tokens
 from simulator.types import HARMFUL, Address, ClientTurn, EmotionalState, Transcript
 
 PARTLY = 41  # the lowest score of the "partly" band (docs/scoring.md): what an example claims

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.language.fi.morphology import standard_fi
 from simulator.scoring import score_exchange
-from simulator.scoring.text import standard_fi, tokens
+from simulator.scoring.text import tokens
 from simulator.types import ActKind, ClientTurn, EmotionalState, Transcript
 
 CLIENT = ClientTurn(

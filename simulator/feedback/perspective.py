@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from simulator.scoring.features import fi_person
+from simulator.language.fi.morphology import fi_person
+from simulator.language.nl.morphology import nl_stems
 from simulator.scoring.text import feedback_texts, lemma, lexicon
 
 WORD_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
@@ -194,18 +195,6 @@ def _nl_second(verb: str, after_i: dict[str, str]) -> str:
     if lem != verb and lem.endswith("en"):
         return verb + "t" if verb in nl_stems(lem) else verb  # "vond" is past: no -t
     return verb if verb.endswith(("de", "te")) else verb + "t"
-
-
-def nl_stems(infinitive: str) -> set[str]:
-    """Possible present stems of a Dutch infinitive: bellen -> bel, lopen -> loop, leven -> leef."""
-    base = infinitive[:-2]
-    found = {base}
-    if len(base) > 2 and base[-1] == base[-2]:
-        found.add(base[:-1])
-    if len(base) > 2 and base[-2] in "aeou" and base[-3] not in "aeiou":
-        found.add(base[:-1] + base[-2] + base[-1])
-    devoiced = {s[:-1] + {"z": "s", "v": "f"}[s[-1]] for s in found if s[-1:] in ("z", "v")}
-    return found | devoiced
 
 
 def _nl_nonfinite(word: str) -> bool:

@@ -14,9 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from simulator.feedback.perspective import WORD_RE, nl_stems, quoted_words, to_second_person
+from simulator.feedback.perspective import WORD_RE, quoted_words, to_second_person
+from simulator.language.fi.morphology import fi_person, standardise_fi_text
+from simulator.language.nl.morphology import nl_stems
 from simulator.scoring.cues import client_cues
-from simulator.scoring.features import feeling_words, fi_person, person
+from simulator.scoring.features import feeling_words, person
 from simulator.scoring.text import (
     content_forms,
     feedback_texts,
@@ -24,7 +26,6 @@ from simulator.scoring.text import (
     lemma_cased,
     lexicon,
     split_sentences,
-    standardise_fi_text,
 )
 from simulator.types import ClientTurn
 

@@ -11,15 +11,16 @@ Dutch examples say "u" or "je" as the trainee did in the reply (the persona's fo
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
 from simulator.feedback.phrasing import client_clause, example_reflection, examples, own_feeling
+from simulator.language.fi.morphology import standard_fi
+from simulator.language.nl.morphology import FORMAL, INFORMAL, to_address
 from simulator.scoring import score_exchange
 from simulator.scoring.features import feeling_words
-from simulator.scoring.text import lexicon, standard_fi, tokens
+from simulator.scoring.text import lexicon, tokens
 from simulator.types import HARMFUL, REFLECTIONS, ActKind, Address, ClientTurn, Transcript
 
 MAX_REPEATS = 2  # the same example wording at most this often in one session
@@ -50,81 +51,16 @@ def _built_open_question(client: ClientTurn) -> str | None:
 
 
 _BUILDERS.update(reflection=_built_reflection, open_question=_built_open_question)
-_NL_FORMAL = frozenset({"u", "uw", "uzelf"})
-_NL_INFORMAL = frozenset({"je", "jij", "jou", "jouw", "jezelf", "jullie"})
-# Dutch verbs with "je" and with "u" when the subject follows them ("vind je" / "vindt u").
-# Only verbs that rarely take "u" as their object are listed, so "het doet u verdriet" stays.
-_NL_INVERTED = {
-    "ben": "bent", "heb": "heeft", "kun": "kunt", "wil": "wilt", "zul": "zult", "zeg": "zegt",
-    "vind": "vindt", "denk": "denkt", "hoop": "hoopt", "weet": "weet", "kijk": "kijkt",
-    "red": "redt", "ga": "gaat", "mis": "mist", "bedoel": "bedoelt", "voel": "voelt",
-    "merk": "merkt", "zie": "ziet", "verwacht": "verwacht", "probeer": "probeert",
-    "sta": "staat", "kom": "komt", "wens": "wenst", "zit": "zit",
-    "woon": "woont", "werk": "werkt", "twijfel": "twijfelt", "verwijt": "verwijt",
-    "overweeg": "overweegt", "durf": "durft", "wacht": "wacht", "draag": "draagt",
-    "zorg": "zorgt", "sla": "slaat", "krijg": "krijgt", "moet": "moet", "zou": "zou",
-    "had": "had", "schrik": "schrikt", "leef": "leeft", "regel": "regelt", "houd": "houdt",
-    "zet": "zet", "hoef": "hoeft",
-    "was": "was", "kon": "kon", "wilde": "wilde", "deed": "deed",
-}
-_NL_TO_U_VERB = {je: u for je, u in _NL_INVERTED.items()}
-_NL_TO_JE_VERB = {u: je for je, u in _NL_INVERTED.items()}
-
-
 def trainee_address(reply: str, client: ClientTurn) -> Address:
     """How the trainee addressed the client in the reply (Dutch); the persona's form if unsaid."""
     if client.language != "nl":
         return client.address
     toks = set(tokens(reply))
-    if toks & _NL_FORMAL and not toks & _NL_INFORMAL:
+    if toks & FORMAL and not toks & INFORMAL:
         return "formal"
-    if toks & _NL_INFORMAL and not toks & _NL_FORMAL:
+    if toks & INFORMAL and not toks & FORMAL:
         return "informal"
     return client.address
-
-
-def _cased(pattern: str, repl: str, text: str) -> str:
-    def sub(m: re.Match[str]) -> str:
-        out = m.expand(repl)
-        return out[:1].upper() + out[1:] if m.group(0)[:1].isupper() else out
-
-    return re.sub(pattern, sub, text, flags=re.IGNORECASE)
-
-
-def to_address(text: str, address: Address) -> str:
-    """A Dutch example said to "je" or "u" (written in either).
-
-    Written with "u": "vindt u" -> "vind je", "u heeft" -> "je hebt", "uw" -> "je", "zich"
-    -> "je". Written with "je", possessives must be "jouw" (-> "uw"), so every "je" is the
-    person: "vind je" -> "vindt u", "je voelt je" -> "u voelt zich".
-    """
-    if address == "informal":
-        # "zich" is "je" only next to "u" ("u voelt zich", "redt u zich"), not "alles stapelt zich".
-        out = _cased(r"\b(u [a-z]+|[a-z]+ u) zich\b", r"\1 je", text)
-        out = _cased(r"\bu heeft\b", "je hebt", out)
-        out = _cased(r"\buzelf\b", "jezelf", out)
-        out = re.sub(r"\b([A-Za-z]+) u\b", lambda m: _verb(m, _NL_TO_JE_VERB, "je"), out)
-        out = _cased(r"\buw\b", "je", out)
-        return _cased(r"\bu\b", "je", out)
-    out = _cased(r"\bje hebt\b", "u heeft", text)
-    out = re.sub(r"\b([A-Za-z]+) je je\b", lambda m: _verb(m, _NL_TO_U_VERB, "u zich"), out)
-    out = re.sub(r"\b([A-Za-z]+) je\b", lambda m: _verb(m, _NL_TO_U_VERB, "u"), out)
-    out = re.sub(r"\b(u|je) ([a-z]+t) je\b", r"\1 \2 zich", out, flags=re.IGNORECASE)
-    out = _cased(r"\bjouw\b", "uw", out)
-    out = _cased(r"\bjezelf\b", "uzelf", out)
-    out = _cased(r"\bjij\b", "u", out)
-    out = _cased(r"\bjou\b", "u", out)
-    return _cased(r"\bje\b", "u", out)
-
-
-def _verb(m: re.Match[str], table: dict[str, str], pronoun: str) -> str:
-    """A listed verb before the pronoun in the other form, or the words as they were."""
-    verb = m.group(1)
-    new = table.get(verb.lower())
-    if new is None:
-        return m.group(0)
-    new = new[:1].upper() + new[1:] if verb[:1].isupper() else new
-    return f"{new} {pronoun}"
 
 
 def checks_out(move: str, client: ClientTurn, example: str) -> bool:

@@ -8,7 +8,8 @@ Finnish and Dutch forms count), addressed to the client, not by an opening phras
 
 from __future__ import annotations
 
-from simulator.scoring.features import emotion_of, feeling_words, fi_person, person
+from simulator.language.fi.morphology import fi_person
+from simulator.scoring.features import emotion_of, feeling_words, person
 from simulator.scoring.sentence import (
     ClientContext,
     classify_sentence,

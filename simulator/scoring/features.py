@@ -2,30 +2,8 @@
 
 from __future__ import annotations
 
-from simulator.scoring.text import Lexicon, find_terms, lemma
-
-_FI_VERB_ENDINGS = ("aa", "ää", "ta", "tä", "da", "dä", "la", "lä", "na", "nä", "ra", "rä",
-                    "ea", "eä", "ia", "iä", "oa", "öä", "ua", "yä")
-_FI_CLITICS = ("kin", "kaan", "kään", "han", "hän", "pa", "pä")
-
-
-def fi_person(word: str) -> int:
-    """2 for a Finnish second-person verb form (olet, soitit), 1 for first person, else 0."""
-    lem = lemma(word, "fi")
-    if lem == word or not lem.endswith(_FI_VERB_ENDINGS) or word.endswith(("nut", "nyt")):
-        return 0
-    if word.endswith("t") and word != lem + "t":
-        return 2
-    if word.endswith("n") and word != lem + "n":
-        return 1
-    return 0
-
-
-def _strip_clitic(word: str) -> str:
-    for c in _FI_CLITICS:
-        if word.endswith(c) and len(word) > len(c) + 2:
-            return word[: -len(c)]
-    return word
+from simulator.language.fi.morphology import fi_person, strip_clitic
+from simulator.scoring.text import Lexicon, find_terms
 
 
 def person(toks: tuple[str, ...], lex: Lexicon) -> tuple[int, int]:
@@ -33,7 +11,7 @@ def person(toks: tuple[str, ...], lex: Lexicon) -> tuple[int, int]:
     first = set(lex.words("first_person"))
     second = set(lex.words("second_person"))
     if lex.language == "fi":
-        toks = tuple(_strip_clitic(t) for t in toks)
+        toks = tuple(strip_clitic(t) for t in toks)
     n1 = sum(t in first for t in toks)
     n2 = sum(t in second for t in toks)
     if lex.language == "fi":
@@ -50,7 +28,7 @@ def subject_person(toks: tuple[str, ...], lex: Lexicon) -> int:
     """1 or 2 when the sentence opens with a first- or second-person subject, else 0."""
     if not toks:
         return 0
-    head = _strip_clitic(toks[0]) if lex.language == "fi" else toks[0]
+    head = strip_clitic(toks[0]) if lex.language == "fi" else toks[0]
     if head in lex.words("first_person"):
         return 1
     if head in lex.words("second_person"):

@@ -9,12 +9,13 @@ from functools import cache
 from typing import Any, cast
 
 import snowballstemmer
-from simplemma import Lemmatizer
-from simplemma.strategies import DefaultStrategy, StreamDictionaryFactory
 
 from simulator import language as languages
+from simulator.language.fi.morphology import group_syllables, standard_fi
+from simulator.language.wordforms import TOKEN_RE as _TOKEN_RE
+from simulator.language.wordforms import lemma as lemma
+from simulator.language.wordforms import lemma_cased as lemma_cased
 
-_TOKEN_RE = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 _SENTENCE_RE = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+|(?<=[.!?])(?=[A-ZÄÖÅ])|\n+")
 _VOWELS = "aeiouyäöåéèëïü"
 
@@ -90,51 +91,6 @@ def _lexicon_words(lex: Lexicon, key: str) -> tuple[str, ...]:
     return tuple(" ".join(standard_fi(w) for w in phrase.split()) for phrase in words)
 
 
-def standardise_fi_text(text: str) -> str:
-    """Finnish text with each spoken word in its standard form, case and punctuation kept."""
-
-    def sub(m: re.Match[str]) -> str:
-        word = m.group(0)
-        std = standard_fi(word.lower().replace("’", "'"))
-        if std == word.lower():
-            return word
-        return std[:1].upper() + std[1:] if word[:1].isupper() else std
-
-    return _TOKEN_RE.sub(sub, text)
-
-
-_FI_SPOKEN_ENDINGS = (("nu", "nut"), ("ny", "nyt"), ("is", "isi"), ("ks", "ko"), ("ks", "kö"))
-
-
-@cache
-def standard_fi(word: str) -> str:
-    """The standard Finnish form of a lower-case spoken word ("oot" -> "olet"), else the word.
-
-    Listed forms come from the lexicon's ``spoken`` map (possibly two words: "ootsä" ->
-    "oletko sinä"); a word ending in -nu/-ny, -is or -ks becomes -nut/-nyt, -isi or -ko/-kö
-    when the lemmatiser reads that form as a verb (and, for -is and -ks, the spoken one as
-    nothing else).
-    """
-    listed = lexicon("fi").data.get("spoken", {}).get(word)
-    if listed is not None:
-        return str(listed)
-    if len(word) < 4 or "*" in word:
-        return word
-    front = not any(v in word for v in "aou")  # vowel harmony: "pitääks" -> "pitääkö"
-    for spoken, standard in _FI_SPOKEN_ENDINGS:
-        if standard in ("ko", "kö") and (standard == "kö") != front:
-            continue
-        if word.endswith(spoken):
-            candidate = word[: -len(spoken)] + standard
-            verb, own = lemma(candidate, "fi"), lemma(word, "fi")
-            trusted = spoken in ("nu", "ny") or own in (word, verb)  # -nu: no other ending
-            if verb != candidate and verb.endswith(("a", "ä")) and trusted:
-                return candidate
-            if spoken in ("nu", "ny") and own != word and own.endswith(("a", "ä")):
-                return candidate  # "nukkunu": read as the verb nukkua already
-    return word
-
-
 @cache
 def _stemmer(language: str) -> Any:
     return snowballstemmer.stemmer(languages.get(language).stemmer)
@@ -144,25 +100,6 @@ def _stemmer(language: str) -> Any:
 def stem(word: str, language: str) -> str:
     """Snowball stem of one lower-case word."""
     return str(_stemmer(language).stemWord(word))
-
-
-# simplemma's default factory unpacks a language's whole dictionary into a dict (Finnish:
-# about 400 MB). The stream factory keeps the compressed-format bytes and decodes a block
-# per lookup: the same dictionary and lemmas for a few MB.
-_LEMMATIZER = Lemmatizer(
-    lemmatization_strategy=DefaultStrategy(dictionary_factory=StreamDictionaryFactory())
-)
-
-
-@cache
-def lemma(word: str, language: str) -> str:
-    """Dictionary form of one word (simplemma, low-memory dictionary), lower-cased."""
-    return str(_LEMMATIZER.lemmatize(word, lang=norm_lang(language))).lower()
-
-
-def lemma_cased(word: str, language: str) -> str:
-    """Dictionary form of one word with the dictionary's own case (names keep a capital)."""
-    return str(_LEMMATIZER.lemmatize(word, lang=norm_lang(language)))
 
 
 @dataclass(frozen=True)
@@ -277,18 +214,7 @@ def syllables(word: str, language: str) -> int:
         return 1 if any(c.isalnum() for c in w) else 0
     count = 0
     for g in groups:
-        if lang == "fi" and len(g) > 2:
-            count += len(g) - 1  # a long vowel or diphthong followed by another vowel
-        elif lang == "fi" and len(g) == 2 and g[0] != g[1] and g not in _FI_DIPHTHONGS:
-            count += 2
-        else:
-            count += 1
+        count += group_syllables(g) if lang == "fi" else 1
     if lang == "en" and w.endswith("e") and not w.endswith(("le", "ee", "ye")) and count > 1:
         count -= 1
     return max(count, 1)
-
-
-_FI_DIPHTHONGS = frozenset(
-    ["ai", "ei", "oi", "ui", "yi", "äi", "öi", "au", "eu", "iu", "ou", "ey", "iy", "äy",
-     "öy", "ie", "uo", "yö"]
-)
