@@ -82,7 +82,9 @@ def test_every_example_the_tool_can_suggest_is_right_by_its_own_scorer(persona_i
             turn = replace(client, address=address)
             bare = replace(turn, examples=())  # what the generator alone would offer
             for move in PROMISED:
-                for example in (*candidates(move, turn, address), *candidates(move, bare, address)):
+                # ``client`` keeps the persona's address, so Dutch examples are scored converted.
+                own = candidates(move, client, address)
+                for example in (*own, *candidates(move, bare, address)):
                     wrong += [f"{client.text!r} -> {example!r}: {p}"
                               for p in problems(move, turn, example)]
     assert wrong == []
@@ -117,6 +119,10 @@ def test_dutch_address_conversion_keeps_objects_and_reflexives() -> None:
     assert to_address("Je voelt je alleen.", "formal") == "U voelt zich alleen."
     assert to_address("U ziet dat alles zich opstapelt.", "informal") == (
         "Je ziet dat alles zich opstapelt."
+    )
+    assert to_address("Bij elke bel schrikt u op.", "informal") == "Bij elke bel schrik je op."
+    assert to_address("Waardoor blijft dat moment u bij?", "informal") == (
+        "Waardoor blijft dat moment je bij?"
     )
     assert to_address("U houdt vol omdat u zich schaamt.", "informal") == (
         "Je houdt vol omdat je je schaamt."

@@ -64,13 +64,34 @@ def test_i_dont_know_alone_stays_a_deflection(lang: str, reply: str) -> None:
     assert classify_acts(reply, lang, turn(lang))[0].kind == "deflection"
 
 
+QUESTION = {
+    "en": "When will the money come? Nobody has told me.",
+    "fi": "Milloin ne rahat oikein tulee? Kukaan ei oo kertonu.",
+    "nl": "Wanneer komt het geld nou? Niemand heeft me iets verteld.",
+}
+
+
+@pytest.mark.parametrize("asked", [False, True])
 @pytest.mark.parametrize(("lang", "address"), [("en", "informal"), ("fi", "informal"),
                                                ("nl", "informal"), ("nl", "formal")])
-def test_the_tools_own_suggested_wording_is_not_a_deflection(lang: str, address: str) -> None:
+def test_the_tools_own_suggested_wording_is_not_a_deflection(
+    lang: str, address: str, asked: bool
+) -> None:
     """The example the feedback gives after a deflection is itself scored as good practice."""
-    client = turn(lang, address=address)
+    client = turn(lang, QUESTION[lang] if asked else None, address=address)
     example = example_deflection(client)
     assert [a.kind for a in classify_acts(example, lang, client)] == ["seeking_collaboration"]
+
+
+@pytest.mark.parametrize("lang", ["en", "fi", "nl"])
+def test_a_client_who_asked_nothing_gets_no_not_sure_yet_answer(lang: str) -> None:
+    """To an announced decision, "I'm not sure yet, but I'll find out" answers nothing asked."""
+    decided = turn(lang, {"en": "I've made up my mind. I'm leaving the course.",
+                          "fi": "Mä oon päättäny. Mä lopetan sen koulutuksen.",
+                          "nl": "Ik heb het besloten. Ik stop met de opleiding."}[lang])
+    not_sure = {"en": "not sure", "fi": "en ole vielä varma", "nl": "weet ik nog niet"}[lang]
+    assert not_sure in example_deflection(turn(lang, QUESTION[lang])).lower()
+    assert not_sure not in example_deflection(decided).lower()
 
 
 @pytest.mark.parametrize(("lang", "client", "reflection", "verdict"), [

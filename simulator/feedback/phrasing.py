@@ -298,5 +298,9 @@ def example_open_question(client: ClientTurn) -> str:
 
 
 def example_deflection(client: ClientTurn) -> str:
-    """What to say instead of "I don't know": what you will find out, and when."""
-    return str(examples(client)["deflection"])
+    """What to say instead of "I don't know": what you will find out, and when.
+
+    A client who asked nothing (announced a decision) gets no "I'm not sure yet" answer, which
+    reviewers found answered no question, but what the worker will look into for them.
+    """
+    return str(examples(client)["deflection" if "?" in client.text else "deflection_no_question"])
