@@ -142,6 +142,24 @@ def copy_with_listening(src: Path, root: Path, day: int, listening: int) -> None
     (folder / "session.jsonl").write_text("\n".join(out) + "\n", encoding="utf-8")
 
 
+def test_a_log_in_an_unknown_language_is_one_clear_error(sessions: Path, tmp_path: Path) -> None:
+    """A session log whose language has no pack gets no report drawn against English bands."""
+    src = only_session(sessions)
+    folder = tmp_path / src.name
+    folder.mkdir()
+    lines = []
+    for line in (src / "session.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if record["type"] == "start":
+            record["language"] = "de"
+        lines.append(json.dumps(record))
+    (folder / "session.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = roleplay("report", str(folder), "--out", str(tmp_path))
+    assert result.returncode == 1
+    assert "unknown language 'de'; known languages: en, fi, nl" in result.stderr
+    assert not (folder / "report.html").exists()
+
+
 def test_history_table_and_page_follow_the_sessions(sessions: Path, tmp_path: Path) -> None:
     """`history` lists each session and calls rising listening scores an improvement."""
     src = only_session(sessions)
