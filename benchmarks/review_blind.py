@@ -37,7 +37,7 @@ def mix(lang: str, a: str, b: str, seed: int, stem: str) -> tuple[Path, Path]:
     """Write the shuffled, unlabelled list and its key; return both paths."""
     shown: dict[str, dict[str, str]] = {}
     sources: dict[str, list[list[object]]] = {}
-    for name in (a, b):
+    for name in dict.fromkeys((a, b)):  # one sample may be reviewed alone (a == b)
         for number, item in enumerate(read_sample(name, lang), 1):
             shown.setdefault(item["example"], item)
             sources.setdefault(item["example"], []).append([name, number])
