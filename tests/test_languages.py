@@ -22,7 +22,7 @@ from simulator.models import BUNDLED, default_model
 from simulator.persona import load_persona
 from simulator.scoring import score_exchange
 from simulator.scoring.risk import risk_texts
-from simulator.scoring.text import feedback_texts, lexicon, norm_lang
+from simulator.scoring.text import feedback_texts, lexicon, norm_lang, tokens
 from simulator.scoring.transcript import check_transcript
 from simulator.tts.espeak import ESPEAK_VOICE
 from simulator.types import EMOTIONS, LANGUAGES, ClientTurn, EmotionalState, Transcript, Word
@@ -216,3 +216,14 @@ def test_no_module_outside_the_language_folders_holds_a_per_language_table() -> 
         and (lines := _language_tables(path))
     }
     assert found == {}
+
+
+def test_word_rules_are_reached_through_the_pack() -> None:
+    """Finnish reads spoken forms and person endings, English a silent e; Dutch needs neither."""
+    fi, en, nl = (languages.get(code).rules() for code in ("fi", "en", "nl"))
+    assert fi.standard_word is not None and fi.standard_word("oot") == "olet"
+    assert fi.verb_person is not None and fi.verb_person("soitit") == 2
+    assert en.silent_ending is not None and en.silent_ending("make", 2) == 1
+    assert nl == languages.WordRules()
+    assert tokens("Mä oon odottanu", "fi") == ("minä", "olen", "odottanut")
+    assert tokens("Ik ben moe", "nl") == ("ik", "ben", "moe")

@@ -12,7 +12,13 @@ import pkgutil
 from functools import cache
 
 from simulator.errors import UnknownLanguage
-from simulator.language.pack import DATA_FILES, LanguagePack, LanguageTuning, StarterSample
+from simulator.language.pack import (
+    DATA_FILES,
+    LanguagePack,
+    LanguageTuning,
+    StarterSample,
+    WordRules,
+)
 
 __all__ = [
     "DATA_FILES",
@@ -20,6 +26,7 @@ __all__ = [
     "LanguageTuning",
     "StarterSample",
     "UnknownLanguage",
+    "WordRules",
     "codes",
     "get",
     "is_known",

@@ -2,12 +2,16 @@
 
 Each language is a folder ``simulator/language/<code>/`` whose ``__init__.py`` defines
 ``PACK = LanguagePack(...)`` and which holds the language's data files (``words.yaml``,
-``feedback.yaml``, ``risk.yaml``). docs/languages.md says how to add one.
+``feedback.yaml``, ``risk.yaml``) and, if it needs word rules in code, a ``morphology.py``
+whose ``RULES = WordRules(...)`` the scorer reaches through ``pack.rules()``.
+docs/languages.md says how to add one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import importlib
+import importlib.util
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -32,6 +36,29 @@ class LanguageTuning:
     word_gap: int = 0
     male: str | None = None
     female: str | None = None
+
+
+@dataclass(frozen=True)
+class WordRules:
+    """A language's word rules in code; a rule left None leaves words as the word lists read them.
+
+    ``standard_word`` gives a spoken form's standard form (possibly two words: Finnish "ootsä"
+    -> "oletko sinä"); ``vowel_syllables`` counts the syllables of one run of vowels;
+    ``silent_ending`` corrects a word's syllable count (English silent e); ``strip_clitic``
+    takes a particle off a word; ``verb_person`` says 1 or 2 for a first- or second-person verb
+    form; ``person_endings`` counts the first- and second-person endings of words that are not
+    pronouns (given the pronoun sets).
+    """
+
+    standard_word: Callable[[str], str] | None = None
+    vowel_syllables: Callable[[str], int] | None = None
+    silent_ending: Callable[[str, int], int] | None = None
+    strip_clitic: Callable[[str], str] | None = None
+    verb_person: Callable[[str], int] | None = None
+    person_endings: Callable[[tuple[str, ...], set[str], set[str]], tuple[int, int]] | None = None
+
+
+NO_RULES = WordRules()
 
 
 @dataclass(frozen=True)
@@ -80,6 +107,24 @@ class LanguagePack:
     def read_yaml(self, name: str) -> Mapping[str, Any]:
         """The parsed contents of one of the language's YAML files (read once)."""
         return _read_yaml(self.package, name)
+
+    def rules(self) -> WordRules:
+        """The ``RULES`` of the language's ``morphology.py``; none if it has no such module.
+
+        Imported on first use, so listing the languages (for ``--help``) loads no lemmatiser.
+        """
+        return _rules(self.package)
+
+
+@cache
+def _rules(package: str) -> WordRules:
+    name = f"{package}.morphology"
+    if importlib.util.find_spec(name) is None:
+        return NO_RULES
+    rules = getattr(importlib.import_module(name), "RULES", NO_RULES)
+    if not isinstance(rules, WordRules):
+        raise TypeError(f"{name}.RULES must be a WordRules")
+    return rules
 
 
 @cache

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from simulator.language.fi.morphology import fi_person, strip_clitic
+from simulator import language as languages
 from simulator.scoring.text import Lexicon, find_terms
 
 
 def person(toks: tuple[str, ...], lex: Lexicon) -> tuple[int, int]:
-    """Counts of first- and second-person markers (pronouns, and Finnish verb endings)."""
+    """Counts of first- and second-person markers (pronouns, and verb endings such as Finnish's)."""
     first = set(lex.words("first_person"))
     second = set(lex.words("second_person"))
-    if lex.language == "fi":
-        toks = tuple(strip_clitic(t) for t in toks)
+    rules = languages.get(lex.language).rules()
+    if rules.strip_clitic:
+        toks = tuple(rules.strip_clitic(t) for t in toks)
     n1 = sum(t in first for t in toks)
     n2 = sum(t in second for t in toks)
-    if lex.language == "fi":
-        for t in toks:
-            if t not in first and t not in second:
-                p = fi_person(t)
-                n1 += p == 1
-                n2 += p == 2
-        n2 += sum(t.endswith(("si", "sikin")) and len(t) > 5 for t in toks)
+    if rules.person_endings:
+        e1, e2 = rules.person_endings(toks, first, second)
+        n1, n2 = n1 + e1, n2 + e2
     return n1, n2
 
 
@@ -28,12 +25,13 @@ def subject_person(toks: tuple[str, ...], lex: Lexicon) -> int:
     """1 or 2 when the sentence opens with a first- or second-person subject, else 0."""
     if not toks:
         return 0
-    head = strip_clitic(toks[0]) if lex.language == "fi" else toks[0]
+    rules = languages.get(lex.language).rules()
+    head = rules.strip_clitic(toks[0]) if rules.strip_clitic else toks[0]
     if head in lex.words("first_person"):
         return 1
     if head in lex.words("second_person"):
         return 2
-    return fi_person(head) if lex.language == "fi" else 0
+    return rules.verb_person(head) if rules.verb_person else 0
 
 
 def feeling_words(toks: tuple[str, ...], lex: Lexicon, groups: tuple[str, ...] = ()) -> tuple[

@@ -11,7 +11,6 @@ from typing import Any, cast
 import snowballstemmer
 
 from simulator import language as languages
-from simulator.language.fi.morphology import group_syllables, standard_fi
 from simulator.language.wordforms import TOKEN_RE as _TOKEN_RE
 from simulator.language.wordforms import lemma as lemma
 from simulator.language.wordforms import lemma_cased as lemma_cased
@@ -73,22 +72,24 @@ _FALSE_START_RE = re.compile(r"\b([^\W\d_]{1,4})-(?=\1[^\W_])", re.UNICODE)
 def tokens(text: str, language: str | None = None) -> tuple[str, ...]:
     """Lower-case word tokens; apostrophes normalised, stutters (you-you, wh-what) collapsed.
 
-    With ``language`` "fi", spoken forms are given in standard Finnish (``standard_fi``).
+    With a ``language`` whose rules read spoken forms as standard (Finnish), they are.
     """
     low = _STUTTER_RE.sub(r"\1", text.lower())
     low = _STUTTER_RE.sub(r"\1", _FALSE_START_RE.sub("", low))
     toks = tuple(t.replace("’", "'") for t in _TOKEN_RE.findall(low))
-    if language is None or norm_lang(language) != "fi":
+    standard = None if language is None else languages.get(language).rules().standard_word
+    if standard is None:
         return toks
-    return tuple(w for t in toks for w in standard_fi(t).split())
+    return tuple(w for t in toks for w in standard(t).split())
 
 
 @cache
 def _lexicon_words(lex: Lexicon, key: str) -> tuple[str, ...]:
     words = tuple(str(v).lower() for v in lex.data.get(key, ()))
-    if lex.language != "fi" or key == "spoken":
+    standard = languages.get(lex.language).rules().standard_word
+    if standard is None or key == "spoken":
         return words
-    return tuple(" ".join(standard_fi(w) for w in phrase.split()) for phrase in words)
+    return tuple(" ".join(standard(w) for w in phrase.split()) for phrase in words)
 
 
 @cache
@@ -206,15 +207,15 @@ def starts_with(terms: Iterable[str], toks: Sequence[str]) -> str | None:
 
 
 def syllables(word: str, language: str) -> int:
-    """Approximate syllable count: vowel groups, with Finnish diphthongs and English silent e."""
+    """Approximate syllable count: vowel groups, by the language's rules (diphthongs, silent e)."""
     w = word.lower()
-    lang = norm_lang(language)
+    rules = languages.get(language).rules()
     groups = re.findall(f"[{_VOWELS}]+", w)
     if not groups:
         return 1 if any(c.isalnum() for c in w) else 0
     count = 0
     for g in groups:
-        count += group_syllables(g) if lang == "fi" else 1
-    if lang == "en" and w.endswith("e") and not w.endswith(("le", "ee", "ye")) and count > 1:
-        count -= 1
+        count += rules.vowel_syllables(g) if rules.vowel_syllables else 1
+    if rules.silent_ending:
+        count = rules.silent_ending(w, count)
     return max(count, 1)

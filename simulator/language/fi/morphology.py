@@ -6,6 +6,7 @@ import re
 from functools import cache
 
 from simulator import language as languages
+from simulator.language.pack import WordRules
 from simulator.language.wordforms import TOKEN_RE, lemma
 
 _SPOKEN_ENDINGS = (("nu", "nut"), ("ny", "nyt"), ("is", "isi"), ("ks", "ko"), ("ks", "kö"))
@@ -87,3 +88,24 @@ def group_syllables(group: str) -> int:
     if len(group) == 2 and group[0] != group[1] and group not in DIPHTHONGS:
         return 2
     return 1
+
+
+def person_endings(toks: tuple[str, ...], first: set[str], second: set[str]) -> tuple[int, int]:
+    """First- and second-person verb endings of the words that are not pronouns, and -si."""
+    n1 = n2 = 0
+    for t in toks:
+        if t not in first and t not in second:
+            p = fi_person(t)
+            n1 += p == 1
+            n2 += p == 2
+    n2 += sum(t.endswith(("si", "sikin")) and len(t) > 5 for t in toks)  # "asuntosi": yours
+    return n1, n2
+
+
+RULES = WordRules(
+    standard_word=standard_fi,
+    vowel_syllables=group_syllables,
+    strip_clitic=strip_clitic,
+    verb_person=fi_person,
+    person_endings=person_endings,
+)
