@@ -117,6 +117,8 @@ def test_dutch_address_conversion_keeps_objects_and_reflexives() -> None:
     assert to_address("Hoe redt u zich?", "informal") == "Hoe red je je?"
     assert to_address("Vind je jouw broers?", "formal") == "Vindt u uw broers?"
     assert to_address("Je voelt je alleen.", "formal") == "U voelt zich alleen."
+    assert to_address("Hoort u dat vaker?", "informal") == "Hoor je dat vaker?"
+    assert to_address("Begrijp je wat ik bedoel?", "formal") == "Begrijpt u wat ik bedoel?"
     assert to_address("U ziet dat alles zich opstapelt.", "informal") == (
         "Je ziet dat alles zich opstapelt."
     )

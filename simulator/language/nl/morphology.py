@@ -20,7 +20,8 @@ INVERTED = {
     "overweeg": "overweegt", "durf": "durft", "wacht": "wacht", "draag": "draagt",
     "zorg": "zorgt", "sla": "slaat", "krijg": "krijgt", "moet": "moet", "zou": "zou",
     "had": "had", "schrik": "schrikt", "leef": "leeft", "regel": "regelt", "houd": "houdt",
-    "zet": "zet", "hoef": "hoeft",
+    "zet": "zet", "hoef": "hoeft", "hoor": "hoort", "begrijp": "begrijpt", "snap": "snapt",
+    "ken": "kent", "blijf": "blijft", "lees": "leest",
     "was": "was", "kon": "kon", "wilde": "wilde", "deed": "deed",
 }
 _TO_U_VERB = dict(INVERTED)
