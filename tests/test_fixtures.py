@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from test_stt import word_error_rate, words_of
 
-from simulator.audio import read_audio
-from simulator.fixtures import load_manifest
+from simulator.audio import Audio, read_audio
+from simulator.fixtures import OncePerRecording, load_manifest
 from simulator.persona import list_personas
 from simulator.stt import make_transcriber
-from simulator.types import ACT_KINDS
+from simulator.types import ACT_KINDS, Transcript
 
 MANIFEST = load_manifest()
 # espeak-ng's Finnish and Dutch are hard for Whisper base to read (word error rates of 0.84 and
@@ -50,3 +50,29 @@ def test_recording_transcribes_back_to_its_text(fixture: object) -> None:
         said, heard = words_of(fixture.text), set(words_of(transcript.text))
         recall = sum(w in heard for w in said) / len(said)
         assert recall >= MIN_RECALL[fixture.language], transcript.text
+
+
+
+class Counted:
+    """The real Whisper transcriber, counting how often it is asked."""
+
+    def __init__(self, language: str) -> None:
+        self.inner = make_transcriber(language=language)
+        self.calls = 0
+
+    def transcribe(self, audio: Audio, language: str | None = None) -> Transcript:
+        """Transcribe with the real model and count the call."""
+        self.calls += 1
+        return self.inner.transcribe(audio, language)
+
+
+def test_the_demo_hears_a_repeated_recording_once_with_the_real_model() -> None:
+    """A recording given twice is transcribed once and gives the same words; another is new."""
+    fixtures = [f for f in load_manifest() if f.language == "en"][:2]
+    counted = Counted("en")
+    once = OncePerRecording(counted)
+    heard = once.transcribe(read_audio(fixtures[0].path), "en")
+    assert once.transcribe(read_audio(fixtures[0].path), "en") is heard
+    assert counted.calls == 1
+    assert once.transcribe(read_audio(fixtures[1].path), "en").text != heard.text
+    assert counted.calls == 2

@@ -161,7 +161,7 @@ def _settings(args: argparse.Namespace, decode: DecodeOptions) -> dict[str, obje
 def _demo(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from simulator.fixtures import FixtureAudio
+    from simulator.fixtures import FixtureAudio, OncePerRecording
     from simulator.persona import find_persona
     from simulator.session import SessionLog
     from simulator.stt import DecodeOptions, make_transcriber
@@ -169,7 +169,10 @@ def _demo(args: argparse.Namespace) -> int:
     persona = find_persona(args.persona)
     audio_io = FixtureAudio(persona.id, plan=args.trainee)
     decode = DecodeOptions(beam_size=args.beam)
-    transcriber = make_transcriber(args.asr, args.model, persona.language, options=decode)
+    # The demo's recordings come back when the client stays in a stage: each is heard once.
+    transcriber = OncePerRecording(
+        make_transcriber(args.asr, args.model, persona.language, options=decode)
+    )
     root = args.out or sessions_root()
     log = SessionLog.create(root, persona.id, "demo", _settings(args, decode))
     console = Console(highlight=False)
