@@ -222,3 +222,17 @@ def test_an_adverb_does_not_hide_advice_or_autonomy(lang: str, text: str, kind: 
         EmotionalState("hopeful", 0.4),
     )
     assert classify_acts(text, lang, client if lang == "en" else None)[0].kind == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Millaiset välit sinulla on tyttäresi kanssa?",
+        "Millaisessa tilanteessa se tuntuu pahimmalta?",
+        "Minkälaisia asioita mietit öisin?",
+    ],
+)
+def test_every_form_of_millainen_opens_an_open_question(text: str) -> None:
+    """'What kind of' is open in any case form, not only in the three forms once listed."""
+    client = ClientTurn("Mä en tiiä mitä tehdä.", EmotionalState("anxious", 0.6), (), "fi")
+    assert [a.kind for a in classify_acts(text, "fi", client)] == ["open_question"]
