@@ -191,3 +191,14 @@ def test_a_wish_or_a_burden_alone_does_not_name_the_feeling() -> None:
     assert names_feeling("Sinua pelottaa soittaa yksin.", "fi", "anxious")
     assert not names_feeling("You feel alone with it.", "en", "sad")
     assert names_feeling("You feel lonely.", "en", "sad")
+
+
+def test_feeling_words_the_proofreaders_missed_are_known() -> None:
+    """"hoping", "frightens", "impatient", "shocked", "ongeduldig" and "spanning" name feelings."""
+    assert names_feeling("You're hoping for good news.", "en", "hopeful")
+    assert names_feeling("It frightens you to go back.", "en", "anxious")
+    assert names_feeling("You're impatient for an answer.", "en", "angry")
+    assert names_feeling("You're still shocked by it.", "en", "anxious")
+    assert names_feeling("U wordt er ongeduldig van.", "nl", "angry")
+    assert names_feeling("Die spanning houdt u wakker.", "nl", "anxious")
+
