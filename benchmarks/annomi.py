@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO))
 from simulator.ports import TextEncoder  # noqa: E402
 from simulator.scoring import classify_acts  # noqa: E402
 from simulator.scoring.acts import question_form  # noqa: E402
-from simulator.scoring.hybrid import classify_acts_hybrid  # noqa: E402
+from simulator.scoring.hybrid import GROUP, classify_acts_hybrid  # noqa: E402
 from simulator.types import Act, ClientTurn, EmotionalState  # noqa: E402
 
 MAIN = ("question", "reflection", "therapist_input", "other")
@@ -41,24 +41,9 @@ TESTSET = REPO / "benchmarks" / "testset"
 # Expert agreement (Fleiss kappa, AnnoMI paper) to print beside our figures.
 EXPERT_KAPPA = {"main": 0.74, "open/closed": 0.74, "simple/complex": 0.50}
 
+# AnnoMI's main behaviours are the hybrid scorer's groups ("input" is AnnoMI's therapist input).
 ACT_TO_MAIN = {
-    "open_question": "question",
-    "closed_question": "question",
-    "seeking_collaboration": "question",
-    "simple_reflection": "reflection",
-    "complex_reflection": "reflection",
-    "summary": "reflection",
-    "information": "therapist_input",
-    "advice": "therapist_input",
-    "persuasion": "therapist_input",
-    "judgement": "therapist_input",
-    "reassurance": "therapist_input",
-    "self_disclosure": "therapist_input",
-    "deflection": "therapist_input",
-    "emphasizing_autonomy": "therapist_input",
-    "affirmation": "other",
-    "encourager": "other",
-    "other": "other",
+    kind: "therapist_input" if group == "input" else group for kind, group in GROUP.items()
 }
 
 

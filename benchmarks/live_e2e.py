@@ -287,14 +287,12 @@ def practice_run(
 
 def clients_stopped(log: Path) -> dict[int, bool]:
     """Per exchange number (from 1), whether the reply talked over the client and stopped it."""
-    stopped: dict[int, bool] = {}
+    from simulator.session_log import read_session_log
+
     if not log.is_file():
-        return stopped
-    for line in log.read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        if record.get("type") == "exchange":
-            stopped[int(record["index"]) + 1] = bool(record.get("client_stopped", False))
-    return stopped
+        return {}
+    records = read_session_log(log).exchanges
+    return {r.exchange.index + 1: r.exchange.client_stopped for r in records}
 
 
 def wait_until_played(harness: PulseHarness, mark: int) -> None:
